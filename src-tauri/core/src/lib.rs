@@ -1,0 +1,18 @@
+//! Intake Desk core: everything the desktop shell and the headless server share. No tauri, no
+//! webview, no HTTP framework here; see docs/architecture.md for the boundaries.
+pub mod audit;
+pub mod auth;
+pub mod backup;
+pub mod clock;
+pub mod desk;
+pub mod error;
+pub mod keys;
+pub mod paths;
+pub mod startup;
+pub mod store;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use desk::{Config, Desk, SessionInfo};
+pub use error::{Error, ErrorBody, Result};
+pub use paths::DataDir;
+pub use startup::{Launcher, SetupRequest, StartupStatus};

@@ -1,0 +1,19 @@
+use rusqlite_migration::{Migrations, M};
+
+/// Every schema change, in order. Append only: an edited migration would leave existing
+/// clinics' databases on a schema the code no longer describes.
+const STEPS: &[&str] = &[include_str!("migrations/001_foundation.sql")];
+
+pub const LATEST_VERSION: i64 = STEPS.len() as i64;
+
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(STEPS.iter().map(|sql| M::up(sql)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        assert!(super::migrations().validate().is_ok());
+    }
+}
