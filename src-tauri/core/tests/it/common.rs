@@ -1,0 +1,101 @@
+use std::sync::Arc;
+
+use intake_core::auth::Role;
+use intake_core::desk::NewUser;
+use intake_core::keys::{MemorySecretStore, SecretStore};
+use intake_core::{Config, DataDir, Desk, Launcher, ManualClock, SetupRequest, StartupStatus};
+
+pub const ADMIN_PW: &str = "correct horse battery";
+
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+    pub secrets: Arc<MemorySecretStore>,
+    pub clock: Arc<ManualClock>,
+    pub launcher: Launcher,
+    pub recovery_key: String,
+}
+
+impl Fixture {
+    pub fn config(&self) -> Config {
+        Config::fast_for_tests(DataDir::new(self.dir.path()))
+    }
+
+    /// A fresh launcher over the same folder, keyring and clock: an app restart.
+    pub fn restart(&self) -> Launcher {
+        Launcher::new(self.config(), self.secrets.clone(), self.clock.clone())
+    }
+
+    pub fn desk(&self) -> Arc<Desk> {
+        self.launcher.desk().unwrap()
+    }
+
+    pub fn login(&self, user: &str, pw: &str) -> String {
+        self.desk().login(user, pw, None).unwrap().0
+    }
+
+    pub fn admin(&self) -> String {
+        self.login("admin", ADMIN_PW)
+    }
+
+    /// Creates a user through the admin API and returns a session for them.
+    pub fn user(&self, name: &str, role: Role) -> String {
+        let admin = self.admin();
+        self.desk()
+            .create_user(
+                &admin,
+                &NewUser {
+                    username: name.into(),
+                    display_name: format!("{name} Example"),
+                    role,
+                    password: format!("{name}-long-password"),
+                },
+            )
+            .unwrap();
+        self.login(name, &format!("{name}-long-password"))
+    }
+
+    pub fn secret_names(&self) -> Vec<String> {
+        let info = intake_core::paths::KeyInfo::read(&DataDir::new(self.dir.path()).keyinfo_path())
+            .unwrap();
+        vec![info.key_names().db_key()]
+    }
+
+    pub fn delete_keyring_entry(&self) {
+        for name in self.secret_names() {
+            self.secrets.delete(&name).unwrap();
+        }
+    }
+}
+
+pub fn setup_request(recovery_key: &str) -> SetupRequest {
+    SetupRequest {
+        clinic_name: "Clínica San Rafael".into(),
+        username: "admin".into(),
+        display_name: "Ana Admin".into(),
+        password: ADMIN_PW.into(),
+        recovery_confirmation: recovery_key.rsplit('-').next().unwrap().to_lowercase(),
+    }
+}
+
+/// A clinic after first-run set-up, with its admin account.
+pub fn clinic() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = Arc::new(MemorySecretStore::new());
+    let clock = Arc::new(ManualClock::at_test_epoch());
+    let config = Config::fast_for_tests(DataDir::new(dir.path()));
+    let launcher = Launcher::new(config, secrets.clone(), clock.clone());
+    assert_eq!(launcher.status(), StartupStatus::FirstRun);
+    let recovery_key = launcher.begin_setup().unwrap();
+    launcher.finish_setup(&setup_request(&recovery_key)).unwrap();
+    Fixture {
+        dir,
+        secrets,
+        clock,
+        launcher,
+        recovery_key,
+    }
+}
+
+pub fn code(e: intake_core::Error) -> String {
+    e.body().code
+}

@@ -1,0 +1,9 @@
+//! Integration tests over real SQLCipher files (and, in os_keyring, the real OS keyring).
+//! One binary with modules, so the crate links once.
+mod audit_chain;
+mod auth;
+mod common;
+mod encryption;
+mod os_keyring;
+mod permissions;
+mod startup;
