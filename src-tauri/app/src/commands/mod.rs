@@ -1,0 +1,78 @@
+//! IPC commands, one module per domain. Each is: session → core call → `IpcError`. Core does
+//! the permission check; argon2 and SQLCipher work runs off the async runtime.
+mod account;
+mod admin;
+mod session;
+mod startup;
+
+use std::sync::Arc;
+
+use intake_core::Desk;
+
+use crate::{IpcError, Shell};
+
+pub type Shared<'a> = tauri::State<'a, Arc<Shell>>;
+pub type Reply<T> = Result<T, IpcError>;
+
+/// Runs a core call on the blocking pool (password hashing, database work).
+async fn blocking<T, F>(shell: &Arc<Shell>, f: F) -> Reply<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&Shell) -> intake_core::Result<T> + Send + 'static,
+{
+    let shell = shell.clone();
+    match tauri::async_runtime::spawn_blocking(move || f(&shell)).await {
+        Ok(result) => result.map_err(IpcError::from),
+        Err(e) => {
+            tracing::error!(error = %e, "command task failed");
+            Err(IpcError::internal())
+        }
+    }
+}
+
+/// The common case: the open desk and the window's session.
+async fn with_desk<T, F>(shell: &Arc<Shell>, f: F) -> Reply<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&Desk, &str) -> intake_core::Result<T> + Send + 'static,
+{
+    blocking(shell, move |s| {
+        let desk = s.launcher.desk()?;
+        let session = s.session()?;
+        f(&desk, &session)
+    })
+    .await
+}
+
+pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        startup::startup_status,
+        startup::startup_retry,
+        startup::setup_begin,
+        startup::setup_finish,
+        startup::recover_with_key,
+        startup::restore_backup,
+        session::login,
+        session::session_info,
+        session::session_touch,
+        session::session_lock,
+        session::session_unlock,
+        session::logout,
+        account::change_password,
+        account::totp_begin,
+        account::totp_confirm,
+        account::totp_disable,
+        admin::users_list,
+        admin::users_create,
+        admin::users_reset_password,
+        admin::users_set_active,
+        admin::users_set_role,
+        admin::users_unlock,
+        admin::users_reset_totp,
+        admin::settings_get,
+        admin::settings_update,
+        admin::audit_list,
+        admin::audit_verify,
+        admin::backup_create,
+    ]
+}
