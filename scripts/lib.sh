@@ -71,8 +71,12 @@ in_keyring_session() {
     export INTAKE_KEYRING_STARTED=1
     # The "login" keyring persists under ~/.local/share/keyrings; this password only guards
     # that developer/CI keyring, never a clinic's real one (desktops unlock theirs at login).
+    # Tests get a throwaway keyring folder, so they never touch (or depend on) a developer's.
+    local keyring_home="${XDG_DATA_HOME:-$HOME/.local/share}"
+    if [ -n "${INTAKE_EPHEMERAL_KEYRING:-}" ]; then keyring_home="$(mktemp -d)"; fi
     eval "$(printf '%s' "${INTAKE_DEV_KEYRING_PASSWORD:-intake-desk-dev}" |
-      gnome-keyring-daemon --unlock --replace --daemonize --components=secrets 2>/dev/null)"
+      XDG_DATA_HOME="$keyring_home" gnome-keyring-daemon --unlock --replace --daemonize \
+        --components=secrets 2>/dev/null)"
     export GNOME_KEYRING_CONTROL SSH_AUTH_SOCK 2>/dev/null || true
   fi
 }

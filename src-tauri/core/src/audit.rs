@@ -205,10 +205,18 @@ pub fn verify(conn: &Connection) -> Result<VerifyReport, StoreError> {
             return Ok(broken(expected_id, "row is missing (deleted)", checked));
         }
         if prev_hash != prev {
-            return Ok(broken(e.id, "row is not linked to the row before it", checked));
+            return Ok(broken(
+                e.id,
+                "row is not linked to the row before it",
+                checked,
+            ));
         }
         if row_hash(&e, &prev_hash) != hash {
-            return Ok(broken(e.id, "row was altered after it was written", checked));
+            return Ok(broken(
+                e.id,
+                "row was altered after it was written",
+                checked,
+            ));
         }
         prev = hash;
         expected_id += 1;
@@ -223,7 +231,11 @@ pub fn verify(conn: &Connection) -> Result<VerifyReport, StoreError> {
         .optional()?
         .unwrap_or(0);
     if highest >= expected_id {
-        return Ok(broken(expected_id, "the newest rows are missing (deleted)", checked));
+        return Ok(broken(
+            expected_id,
+            "the newest rows are missing (deleted)",
+            checked,
+        ));
     }
     Ok(VerifyReport {
         rows_checked: checked,
@@ -250,7 +262,14 @@ pub fn list(conn: &Connection, q: &AuditQuery) -> Result<Vec<AuditEntry>, StoreE
         .as_deref()
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .map(|t| format!("%{}%", t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+        .map(|t| {
+            format!(
+                "%{}%",
+                t.replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            )
+        });
     let mut stmt = conn.prepare(
         "SELECT id, at, actor, action, subject, details FROM audit_log
          WHERE (?1 IS NULL OR id < ?1)

@@ -76,7 +76,9 @@ pub fn read(path: &Path) -> Result<BackupFile> {
     if len > MAX_HEADER {
         return Err(bad("header too large"));
     }
-    let header = rest.get(4..4 + len).ok_or_else(|| bad("truncated header"))?;
+    let header = rest
+        .get(4..4 + len)
+        .ok_or_else(|| bad("truncated header"))?;
     let header = std::str::from_utf8(header).map_err(|_| bad("header not UTF-8"))?;
     let keyinfo = KeyInfo::from_json(header).map_err(|_| bad("header"))?;
     let db_bytes = rest[4 + len..].to_vec();

@@ -32,11 +32,16 @@ impl ManualClock {
 
     /// 2026-01-05 09:00 UTC, a Monday morning: a fixed, readable starting point for tests.
     pub fn at_test_epoch() -> Self {
-        Self::new(Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).single().unwrap_or_default())
+        Self::new(
+            Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0)
+                .single()
+                .unwrap_or_default(),
+        )
     }
 
     pub fn advance(&self, by: Duration) {
-        self.millis.fetch_add(by.num_milliseconds(), Ordering::SeqCst);
+        self.millis
+            .fetch_add(by.num_milliseconds(), Ordering::SeqCst);
     }
 
     pub fn set(&self, to: DateTime<Utc>) {

@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::audit::Action;
-use crate::auth::{password::check_policy, validate_display_name, validate_username, AuthError, Role};
+use crate::auth::{
+    password::check_policy, validate_display_name, validate_username, AuthError, Role,
+};
 use crate::clock::Clock;
 use crate::desk::{Config, Desk, NewUser};
 use crate::error::ErrorBody;
@@ -18,14 +20,24 @@ use crate::{audit, backup, Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
-#[serde(tag = "phase", rename_all = "snake_case", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "phase",
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase"
+)]
 pub enum StartupStatus {
     FirstRun,
     /// The database is there but its key is not (or does not fit): ask for the recovery key.
-    NeedsRecovery { reason: ErrorBody },
+    NeedsRecovery {
+        reason: ErrorBody,
+    },
     /// Something the user must fix outside the app (keyring locked, file missing...).
-    Failed { error: ErrorBody },
-    Ready { clinic_name: String },
+    Failed {
+        error: ErrorBody,
+    },
+    Ready {
+        clinic_name: String,
+    },
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -112,7 +124,10 @@ impl Launcher {
             Phase::NeedsRecovery(e) => StartupStatus::NeedsRecovery { reason: e.body() },
             Phase::Failed(e) => StartupStatus::Failed { error: e.body() },
             Phase::Ready(desk) => StartupStatus::Ready {
-                clinic_name: desk.read_settings().map(|s| s.clinic_name).unwrap_or_default(),
+                clinic_name: desk
+                    .read_settings()
+                    .map(|s| s.clinic_name)
+                    .unwrap_or_default(),
             },
         }
     }
@@ -156,12 +171,19 @@ impl Launcher {
         validate_display_name(&req.display_name)?;
         check_policy(&req.password, &username).map_err(AuthError::from)?;
         let clinic = req.clinic_name.trim();
-        if clinic.is_empty() || clinic.chars().count() > 100 || clinic.chars().any(char::is_control) {
-            return Err(Error::Invalid("Enter the clinic's name (1 to 100 characters, on one line).".into()));
+        if clinic.is_empty() || clinic.chars().count() > 100 || clinic.chars().any(char::is_control)
+        {
+            return Err(Error::Invalid(
+                "Enter the clinic's name (1 to 100 characters, on one line).".into(),
+            ));
         }
         let shown = pending.recovery.display();
         let last_group = shown.rsplit('-').next().unwrap_or_default();
-        if !req.recovery_confirmation.trim().eq_ignore_ascii_case(last_group) {
+        if !req
+            .recovery_confirmation
+            .trim()
+            .eq_ignore_ascii_case(last_group)
+        {
             return Err(Error::Invalid(
                 "The last group you typed does not match the recovery key. Check what you wrote down.".into(),
             ));
@@ -171,9 +193,19 @@ impl Launcher {
         Ok(())
     }
 
-    fn create(&self, p: &Pending, username: &str, req: &SetupRequest, clinic: &str) -> Result<Desk> {
+    fn create(
+        &self,
+        p: &Pending,
+        username: &str,
+        req: &SetupRequest,
+        clinic: &str,
+    ) -> Result<Desk> {
         let dir = &self.config.data_dir;
-        let info = KeyInfo::new(WrappedKey::wrap(&p.db_key, &p.recovery, self.config.recovery_kdf)?);
+        let info = KeyInfo::new(WrappedKey::wrap(
+            &p.db_key,
+            &p.recovery,
+            self.config.recovery_kdf,
+        )?);
         // Keyring first: if it is unavailable nothing is left behind on disk.
         let name = info.key_names().db_key();
         self.secrets.set(&name, p.db_key.to_hex().as_str())?;
@@ -223,9 +255,15 @@ impl Launcher {
             }
             other => other?,
         };
-        self.secrets.set(&info.key_names().db_key(), key.to_hex().as_str())?;
+        self.secrets
+            .set(&info.key_names().db_key(), key.to_hex().as_str())?;
         let desk = self.make_desk(db, info)?;
-        desk.audit("recovery-key", Action::KeyRecovered, "database", serde_json::json!({}))?;
+        desk.audit(
+            "recovery-key",
+            Action::KeyRecovered,
+            "database",
+            serde_json::json!({}),
+        )?;
         *phase = Phase::Ready(Arc::new(desk));
         Ok(())
     }
@@ -264,7 +302,12 @@ impl Launcher {
         self.secrets
             .set(&backup.keyinfo.key_names().db_key(), key.to_hex().as_str())?;
         let desk = self.make_desk(db, backup.keyinfo)?;
-        desk.audit("recovery-key", Action::BackupRestored, "database", serde_json::json!({}))?;
+        desk.audit(
+            "recovery-key",
+            Action::BackupRestored,
+            "database",
+            serde_json::json!({}),
+        )?;
         *phase = Phase::Ready(Arc::new(desk));
         Ok(())
     }

@@ -17,7 +17,10 @@ pub async fn totp_begin(shell: Shared<'_>) -> Reply<TotpEnrollment> {
 
 #[tauri::command]
 pub async fn totp_confirm(shell: Shared<'_>, code: String) -> Reply<()> {
-    with_desk(&shell, move |desk, session| desk.confirm_totp(session, &code)).await
+    with_desk(&shell, move |desk, session| {
+        desk.confirm_totp(session, &code)
+    })
+    .await
 }
 
 #[tauri::command]

@@ -14,7 +14,10 @@ pub async fn users_list(shell: Shared<'_>) -> Reply<Vec<StaffSummary>> {
 
 #[tauri::command]
 pub async fn users_create(shell: Shared<'_>, user: NewUser) -> Reply<StaffSummary> {
-    with_desk(&shell, move |desk, session| desk.create_user(session, &user)).await
+    with_desk(&shell, move |desk, session| {
+        desk.create_user(session, &user)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -35,17 +38,26 @@ pub async fn users_set_active(shell: Shared<'_>, user_id: i64, active: bool) -> 
 
 #[tauri::command]
 pub async fn users_set_role(shell: Shared<'_>, user_id: i64, role: Role) -> Reply<()> {
-    with_desk(&shell, move |desk, session| desk.set_user_role(session, user_id, role)).await
+    with_desk(&shell, move |desk, session| {
+        desk.set_user_role(session, user_id, role)
+    })
+    .await
 }
 
 #[tauri::command]
 pub async fn users_unlock(shell: Shared<'_>, user_id: i64) -> Reply<()> {
-    with_desk(&shell, move |desk, session| desk.unlock_user(session, user_id)).await
+    with_desk(&shell, move |desk, session| {
+        desk.unlock_user(session, user_id)
+    })
+    .await
 }
 
 #[tauri::command]
 pub async fn users_reset_totp(shell: Shared<'_>, user_id: i64) -> Reply<()> {
-    with_desk(&shell, move |desk, session| desk.reset_user_totp(session, user_id)).await
+    with_desk(&shell, move |desk, session| {
+        desk.reset_user_totp(session, user_id)
+    })
+    .await
 }
 
 #[tauri::command]

@@ -31,5 +31,8 @@ pub async fn recover_with_key(shell: Shared<'_>, recovery_key: String) -> Reply<
 
 #[tauri::command]
 pub async fn restore_backup(shell: Shared<'_>, path: PathBuf, recovery_key: String) -> Reply<()> {
-    blocking(&shell, move |s| s.launcher.restore_backup(&path, &recovery_key)).await
+    blocking(&shell, move |s| {
+        s.launcher.restore_backup(&path, &recovery_key)
+    })
+    .await
 }

@@ -79,8 +79,20 @@ mod tests {
     fn usernames() {
         assert_eq!(validate_username("  maria.g ").unwrap(), "maria.g");
         assert_eq!(validate_username("José_2").unwrap(), "José_2");
-        for bad in ["", "ab", "has space", "semi;colon", "x\u{0}yz", &"a".repeat(33), "'; DROP"] {
-            assert_eq!(validate_username(bad), Err(AuthError::InvalidUsername), "{bad:?}");
+        for bad in [
+            "",
+            "ab",
+            "has space",
+            "semi;colon",
+            "x\u{0}yz",
+            &"a".repeat(33),
+            "'; DROP",
+        ] {
+            assert_eq!(
+                validate_username(bad),
+                Err(AuthError::InvalidUsername),
+                "{bad:?}"
+            );
         }
         assert!(validate_display_name("Dr. Ana María López").is_ok());
         assert!(validate_display_name("line\nbreak").is_err());

@@ -126,7 +126,10 @@ mod tests {
     fn owasp_params_are_at_least_the_minimum() {
         let p = HashParams::OWASP;
         assert!(p.m_cost_kib >= 19 * 1024 && p.t_cost >= 2 && p.p_cost >= 1);
-        let h = PasswordHasher::new(p).unwrap().hash("correct horse battery").unwrap();
+        let h = PasswordHasher::new(p)
+            .unwrap()
+            .hash("correct horse battery")
+            .unwrap();
         assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
     }
 
@@ -143,8 +146,14 @@ mod tests {
     #[test]
     fn policy() {
         assert_eq!(check_policy("short", "ana"), Err(WeakPassword::TooShort));
-        assert_eq!(check_policy("Password123", "ana"), Err(WeakPassword::Common));
-        assert_eq!(check_policy("zzzzzzzzzzzz", "ana"), Err(WeakPassword::Common));
+        assert_eq!(
+            check_policy("Password123", "ana"),
+            Err(WeakPassword::Common)
+        );
+        assert_eq!(
+            check_policy("zzzzzzzzzzzz", "ana"),
+            Err(WeakPassword::Common)
+        );
         assert_eq!(
             check_policy("maria-the-great", "Maria"),
             Err(WeakPassword::ContainsUsername)

@@ -32,7 +32,10 @@ struct Session {
 pub enum Touch {
     Active(Actor),
     /// `newly` is true when this very call noticed the idle timeout (audit it once).
-    Locked { actor: Actor, newly: bool },
+    Locked {
+        actor: Actor,
+        newly: bool,
+    },
     Missing,
 }
 

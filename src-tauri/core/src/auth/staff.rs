@@ -81,7 +81,9 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<StaffRow> {
 
 pub fn by_username(conn: &Connection, username: &str) -> Result<Option<StaffRow>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM staff WHERE username = ?1");
-    Ok(conn.query_row(&sql, [username.trim()], from_row).optional()?)
+    Ok(conn
+        .query_row(&sql, [username.trim()], from_row)
+        .optional()?)
 }
 
 pub fn by_id(conn: &Connection, id: i64) -> Result<StaffRow, crate::Error> {

@@ -57,7 +57,9 @@ pub fn check(
     let current = (unix_secs / STEP_SECS) as i64;
     let mut matched = None;
     for step in [current - 1, current, current + 1] {
-        let Ok(at) = u64::try_from(step) else { continue };
+        let Ok(at) = u64::try_from(step) else {
+            continue;
+        };
         let expected = t.generate(at * STEP_SECS);
         if bool::from(expected.as_bytes().ct_eq(code.as_bytes())) {
             matched = Some(step);
@@ -80,7 +82,10 @@ mod tests {
         let now = 1_767_600_000;
         let code = code_at(&s, now).unwrap();
         let step = check(&s, &code, now, None).unwrap();
-        assert_eq!(check(&s, &code, now + 5, Some(step)), Err(TotpFailure::Replayed));
+        assert_eq!(
+            check(&s, &code, now + 5, Some(step)),
+            Err(TotpFailure::Replayed)
+        );
         let next = code_at(&s, now + 30).unwrap();
         assert!(check(&s, &next, now + 30, Some(step)).is_ok());
     }
@@ -94,9 +99,18 @@ mod tests {
         let older = code_at(&s, now - 90).unwrap();
         assert_eq!(check(&s, &older, now, None), Err(TotpFailure::Invalid));
         for junk in ["", "12345", "1234567", "abcdef", "١٢٣٤٥٦"] {
-            assert_eq!(check(&s, junk, now, None), Err(TotpFailure::Invalid), "{junk}");
+            assert_eq!(
+                check(&s, junk, now, None),
+                Err(TotpFailure::Invalid),
+                "{junk}"
+            );
         }
-        assert_eq!(check("not base32!", "123456", now, None), Err(TotpFailure::Invalid));
-        assert!(otpauth_url(&s, "ana").unwrap().starts_with("otpauth://totp/"));
+        assert_eq!(
+            check("not base32!", "123456", now, None),
+            Err(TotpFailure::Invalid)
+        );
+        assert!(otpauth_url(&s, "ana")
+            .unwrap()
+            .starts_with("otpauth://totp/"));
     }
 }

@@ -69,7 +69,14 @@ impl Desk {
         let name = actor.audit_name();
         self.write(|tx| {
             staff::set_totp(tx, actor.user_id, Some(&pending), Some(step), now)?;
-            audit::append(tx, now, &name, Action::TotpEnabled, &name, &serde_json::json!({}))?;
+            audit::append(
+                tx,
+                now,
+                &name,
+                Action::TotpEnabled,
+                &name,
+                &serde_json::json!({}),
+            )?;
             Ok(())
         })?;
         self.pending_totp
@@ -89,7 +96,14 @@ impl Desk {
         let name = actor.audit_name();
         self.write(|tx| {
             staff::set_totp(tx, row.id, None, None, now)?;
-            audit::append(tx, now, &name, Action::TotpDisabled, &name, &serde_json::json!({}))?;
+            audit::append(
+                tx,
+                now,
+                &name,
+                Action::TotpDisabled,
+                &name,
+                &serde_json::json!({}),
+            )?;
             Ok(())
         })
     }

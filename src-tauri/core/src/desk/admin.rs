@@ -69,7 +69,14 @@ impl Desk {
         let id = self.write(|tx| {
             let id = staff::insert(tx, &username, &display, new.role, &hash, now)?;
             let d = serde_json::json!({"role": new.role.as_str()});
-            audit::append(tx, now, actor, Action::UserCreated, &format!("staff:{username}"), &d)?;
+            audit::append(
+                tx,
+                now,
+                actor,
+                Action::UserCreated,
+                &format!("staff:{username}"),
+                &d,
+            )?;
             Ok(id)
         })?;
         Ok(staff::by_id(&self.db.conn(), id)?.summary(now))
@@ -180,7 +187,14 @@ impl Desk {
             settings::set(tx, CLINIC_NAME, &clean.clinic_name, now)?;
             settings::set(tx, IDLE_SETTING, &clean.idle_lock_minutes.to_string(), now)?;
             let details = serde_json::to_value(&clean).unwrap_or_default();
-            audit::append(tx, now, &actor.audit_name(), Action::SettingsChanged, "settings", &details)?;
+            audit::append(
+                tx,
+                now,
+                &actor.audit_name(),
+                Action::SettingsChanged,
+                "settings",
+                &details,
+            )?;
             Ok(())
         })?;
         self.idle_ms
@@ -197,7 +211,12 @@ impl Desk {
         let actor = self.authorize(session, Permission::ViewAudit)?;
         let report = audit::verify(&self.db.conn())?;
         let details = serde_json::json!({"intact": report.first_broken.is_none(), "rows": report.rows_checked});
-        self.audit(&actor.audit_name(), Action::AuditVerified, "audit_log", details)?;
+        self.audit(
+            &actor.audit_name(),
+            Action::AuditVerified,
+            "audit_log",
+            details,
+        )?;
         Ok(report)
     }
 
@@ -213,7 +232,12 @@ impl Desk {
         };
         let bytes = backup::write(&self.db, &self.keyinfo, &path)?;
         let details = serde_json::json!({"bytes": bytes});
-        self.audit(&actor.audit_name(), Action::BackupCreated, "database", details)?;
+        self.audit(
+            &actor.audit_name(),
+            Action::BackupCreated,
+            "database",
+            details,
+        )?;
         Ok(BackupInfo {
             path: path.display().to_string(),
             bytes,

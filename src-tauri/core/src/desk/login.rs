@@ -34,7 +34,14 @@ impl Desk {
         self.check_credentials(&row, password, totp_code, now)?;
         self.write(|tx| {
             staff::save_lock(tx, row.id, &LockState::default(), now)?;
-            audit::append(tx, now, &subject, Action::LoginOk, &subject, &serde_json::json!({}))?;
+            audit::append(
+                tx,
+                now,
+                &subject,
+                Action::LoginOk,
+                &subject,
+                &serde_json::json!({}),
+            )?;
             Ok(())
         })?;
         let actor = Actor {
@@ -57,14 +64,24 @@ impl Desk {
     ) -> Result<()> {
         let subject = format!("staff:{}", row.username);
         if let Some(until_ms) = self.lockout.locked_until(&row.lock, now) {
-            self.audit(&subject, Action::LoginLocked, &subject, serde_json::json!({}))?;
+            self.audit(
+                &subject,
+                Action::LoginLocked,
+                &subject,
+                serde_json::json!({}),
+            )?;
             return Err(AuthError::Locked { until_ms }.into());
         }
         if !self.hasher.verify(password, &row.password_hash) {
             return Err(self.record_failure(row, now, "password"));
         }
         if !row.active {
-            self.audit(&subject, Action::LoginRefusedDisabled, &subject, serde_json::json!({}))?;
+            self.audit(
+                &subject,
+                Action::LoginRefusedDisabled,
+                &subject,
+                serde_json::json!({}),
+            )?;
             return Err(AuthError::Disabled.into());
         }
         if let Some(secret) = &row.totp_secret {
@@ -73,9 +90,8 @@ impl Desk {
             };
             let secs = u64::try_from(now / 1000).unwrap_or(0);
             match totp::check(secret, code, secs, row.totp_last_step) {
-                Ok(step) => self.write(|tx| {
-                    Ok(staff::set_totp(tx, row.id, Some(secret), Some(step), now)?)
-                })?,
+                Ok(step) => self
+                    .write(|tx| Ok(staff::set_totp(tx, row.id, Some(secret), Some(step), now)?))?,
                 Err(totp::TotpFailure::Replayed) => {
                     self.record_failure(row, now, "totp_replayed");
                     return Err(AuthError::TotpReplayed.into());
@@ -99,7 +115,14 @@ impl Desk {
         let res = self.write(|tx| {
             staff::save_lock(tx, row.id, &next, now)?;
             let details = serde_json::json!({"failed": what, "lockedUntil": locked});
-            audit::append(tx, now, "anonymous", Action::LoginFailed, &subject, &details)?;
+            audit::append(
+                tx,
+                now,
+                "anonymous",
+                Action::LoginFailed,
+                &subject,
+                &details,
+            )?;
             Ok(())
         });
         match (res, locked) {
@@ -200,7 +223,14 @@ impl Desk {
         let name = actor.audit_name();
         self.write(|tx| {
             staff::save_lock(tx, row.id, &LockState::default(), now)?;
-            audit::append(tx, now, &name, Action::SessionUnlocked, &name, &serde_json::json!({}))?;
+            audit::append(
+                tx,
+                now,
+                &name,
+                Action::SessionUnlocked,
+                &name,
+                &serde_json::json!({}),
+            )?;
             Ok(())
         })?;
         self.sessions.unlock(session, now);
@@ -209,7 +239,12 @@ impl Desk {
 
     pub fn logout(&self, session: &str) -> Result<()> {
         if let Some(actor) = self.sessions.end(session) {
-            self.audit(&actor.audit_name(), Action::Logout, "", serde_json::json!({}))?;
+            self.audit(
+                &actor.audit_name(),
+                Action::Logout,
+                "",
+                serde_json::json!({}),
+            )?;
         }
         Ok(())
     }

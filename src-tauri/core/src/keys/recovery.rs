@@ -177,10 +177,7 @@ impl WrappedKey {
                 )
                 .map_err(|_| KeyError::WrongRecoveryKey)?,
         );
-        let bytes: [u8; 32] = plain
-            .as_slice()
-            .try_into()
-            .map_err(|_| bad("key length"))?;
+        let bytes: [u8; 32] = plain.as_slice().try_into().map_err(|_| bad("key length"))?;
         Ok(DbKey::from_bytes(bytes))
     }
 
@@ -207,7 +204,12 @@ mod tests {
     fn display_round_trips_through_sloppy_typing() {
         let key = RecoveryKey::generate();
         let shown = key.display();
-        assert_eq!(shown.len(), 8 * 4 + 7, "eight groups of four: {}", shown.len());
+        assert_eq!(
+            shown.len(),
+            8 * 4 + 7,
+            "eight groups of four: {}",
+            shown.len()
+        );
         let typed = shown.to_lowercase().replace('-', " ").replace('o', "0");
         assert_eq!(RecoveryKey::parse(&typed).unwrap(), key);
     }

@@ -28,7 +28,9 @@ pub enum StoreError {
     WrongKeyOrDamaged,
     #[error("the database file is damaged: {0}")]
     Damaged(String),
-    #[error("the database was written by a newer version (schema {found}, this app knows {supported})")]
+    #[error(
+        "the database was written by a newer version (schema {found}, this app knows {supported})"
+    )]
     NewerSchema { found: i64, supported: i64 },
     #[error("the database is busy or locked by another program")]
     Busy,

@@ -39,7 +39,10 @@ fn intact_chain_verifies() {
 #[test]
 fn an_edited_row_is_named() {
     let f = populated();
-    tamper(&f, "UPDATE audit_log SET actor = 'staff:someone-else' WHERE id = 3");
+    tamper(
+        &f,
+        "UPDATE audit_log SET actor = 'staff:someone-else' WHERE id = 3",
+    );
     let (id, reason) = first_broken(&f).unwrap();
     assert_eq!(id, 3);
     assert!(reason.contains("altered"), "{reason}");
@@ -48,7 +51,10 @@ fn an_edited_row_is_named() {
 #[test]
 fn an_edit_that_recomputes_its_own_hash_breaks_the_next_link() {
     let f = populated();
-    tamper(&f, "UPDATE audit_log SET hash = 'ff' || substr(hash, 3) WHERE id = 2");
+    tamper(
+        &f,
+        "UPDATE audit_log SET hash = 'ff' || substr(hash, 3) WHERE id = 2",
+    );
     let (id, _) = first_broken(&f).unwrap();
     assert_eq!(id, 2);
 }
@@ -65,7 +71,12 @@ fn a_deleted_row_is_named() {
 #[test]
 fn deleted_newest_rows_are_noticed() {
     let f = populated();
-    let last: i64 = f.desk().db().conn().query_row("SELECT max(id) FROM audit_log", [], |r| r.get(0)).unwrap();
+    let last: i64 = f
+        .desk()
+        .db()
+        .conn()
+        .query_row("SELECT max(id) FROM audit_log", [], |r| r.get(0))
+        .unwrap();
     tamper(&f, &format!("DELETE FROM audit_log WHERE id = {last}"));
     let (id, reason) = first_broken(&f).unwrap();
     assert_eq!(id, last);
@@ -79,11 +90,24 @@ fn audit_search_pages_and_escapes() {
     let desk = f.desk();
     let all = desk.audit_log(&s, &Default::default()).unwrap();
     assert!(all.windows(2).all(|w| w[0].id > w[1].id), "newest first");
-    let q = audit::AuditQuery { text: Some("user.created".into()), ..Default::default() };
+    let q = audit::AuditQuery {
+        text: Some("user.created".into()),
+        ..Default::default()
+    };
     assert_eq!(desk.audit_log(&s, &q).unwrap().len(), 3);
-    let q = audit::AuditQuery { text: Some("%".into()), ..Default::default() };
+    let q = audit::AuditQuery {
+        text: Some("%".into()),
+        ..Default::default()
+    };
     assert!(desk.audit_log(&s, &q).unwrap().is_empty(), "% is literal");
-    let q = audit::AuditQuery { before_id: Some(all[1].id), limit: Some(2), ..Default::default() };
+    let q = audit::AuditQuery {
+        before_id: Some(all[1].id),
+        limit: Some(2),
+        ..Default::default()
+    };
     let page = desk.audit_log(&s, &q).unwrap();
-    assert_eq!(page.iter().map(|e| e.id).collect::<Vec<_>>(), vec![all[2].id, all[3].id]);
+    assert_eq!(
+        page.iter().map(|e| e.id).collect::<Vec<_>>(),
+        vec![all[2].id, all[3].id]
+    );
 }

@@ -3,7 +3,7 @@ use chrono::Duration;
 use intake_core::auth::{totp, Role};
 use intake_core::desk::ClinicSettings;
 
-use crate::common::{clinic, code, ADMIN_PW};
+use crate::common::{clinic, code, ADMIN_PW, USER_PW};
 
 #[test]
 fn five_failures_lock_the_account_until_the_backoff_expires() {
@@ -21,20 +21,34 @@ fn five_failures_lock_the_account_until_the_backoff_expires() {
     assert_eq!(body.code, "auth.locked");
     assert!(body.message.contains("Try again after"), "{}", body.message);
     f.clock.advance(Duration::minutes(4));
-    assert_eq!(code(desk.login("admin", ADMIN_PW, None).unwrap_err()), "auth.locked");
+    assert_eq!(
+        code(desk.login("admin", ADMIN_PW, None).unwrap_err()),
+        "auth.locked"
+    );
+    f.clock.advance(Duration::minutes(1));
+    // Five more failures without a success in between: the next lock is twice as long.
+    for _ in 0..4 {
+        assert_eq!(
+            code(desk.login("admin", "wrong password!", None).unwrap_err()),
+            "auth.invalid_credentials"
+        );
+    }
+    assert_eq!(
+        code(desk.login("admin", "wrong password!", None).unwrap_err()),
+        "auth.locked"
+    );
+    f.clock.advance(Duration::minutes(9));
+    assert_eq!(
+        code(desk.login("admin", ADMIN_PW, None).unwrap_err()),
+        "auth.locked"
+    );
     f.clock.advance(Duration::minutes(1));
     desk.login("admin", ADMIN_PW, None).unwrap();
-
-    // The next lockout after more failures is longer (10 min), and a success resets it.
+    // A success resets the back-off: the next lock is 5 minutes again.
     for _ in 0..5 {
         let _ = desk.login("admin", "wrong password!", None);
     }
-    for _ in 0..5 {
-        let _ = desk.login("admin", "wrong password!", None);
-    }
-    f.clock.advance(Duration::minutes(9));
-    assert_eq!(code(desk.login("admin", ADMIN_PW, None).unwrap_err()), "auth.locked");
-    f.clock.advance(Duration::minutes(1));
+    f.clock.advance(Duration::minutes(5));
     desk.login("admin", ADMIN_PW, None).unwrap();
 }
 
@@ -51,7 +65,7 @@ fn admin_can_unlock_and_attempts_are_audited() {
     let rosa = users.iter().find(|u| u.username == "rosa").unwrap();
     assert!(rosa.locked_until.is_some());
     desk.unlock_user(&admin, rosa.id).unwrap();
-    desk.login("rosa", "rosa-long-password", None).unwrap();
+    desk.login("rosa", USER_PW, None).unwrap();
     let log = desk.audit_log(&admin, &Default::default()).unwrap();
     let count = |a: &str| log.iter().filter(|e| e.action == a).count();
     assert_eq!(count("login.failed"), 5);
@@ -64,12 +78,20 @@ fn unknown_usernames_look_like_real_ones() {
     let f = clinic();
     let desk = f.desk();
     for _ in 0..4 {
-        assert_eq!(code(desk.login("nobody", "whatever-pass", None).unwrap_err()), "auth.invalid_credentials");
+        assert_eq!(
+            code(desk.login("nobody", "whatever-pass", None).unwrap_err()),
+            "auth.invalid_credentials"
+        );
     }
-    assert_eq!(code(desk.login("nobody", "whatever-pass", None).unwrap_err()), "auth.locked");
+    assert_eq!(
+        code(desk.login("nobody", "whatever-pass", None).unwrap_err()),
+        "auth.locked"
+    );
     // What was typed as a username is not stored as typed (it might be a password).
     let log = desk.audit_log(&f.admin(), &Default::default()).unwrap();
-    assert!(log.iter().all(|e| !e.details.contains("nobody") && !e.subject.contains("nobody")));
+    assert!(log
+        .iter()
+        .all(|e| !e.details.contains("nobody") && !e.subject.contains("nobody")));
 }
 
 #[test]
@@ -83,16 +105,36 @@ fn idle_sessions_lock_and_only_their_user_can_unlock() {
     f.clock.advance(Duration::minutes(4));
     desk.list_users(&s).unwrap();
     f.clock.advance(Duration::minutes(5));
-    assert_eq!(code(desk.list_users(&s).unwrap_err()), "auth.session_locked");
+    assert_eq!(
+        code(desk.list_users(&s).unwrap_err()),
+        "auth.session_locked"
+    );
     assert!(desk.session_info(&s).unwrap().locked);
-    assert_eq!(code(desk.touch(&s).unwrap_err()), "auth.session_locked", "touch cannot unlock");
-    assert_eq!(code(desk.unlock(&s, "wrong password!").unwrap_err()), "auth.invalid_credentials");
-    assert_eq!(code(desk.list_users(&s).unwrap_err()), "auth.session_locked");
+    assert_eq!(
+        code(desk.touch(&s).unwrap_err()),
+        "auth.session_locked",
+        "touch cannot unlock"
+    );
+    assert_eq!(
+        code(desk.unlock(&s, "wrong password!").unwrap_err()),
+        "auth.invalid_credentials"
+    );
+    assert_eq!(
+        code(desk.list_users(&s).unwrap_err()),
+        "auth.session_locked"
+    );
     desk.unlock(&s, ADMIN_PW).unwrap();
     desk.list_users(&s).unwrap();
 
     // The setting changes the timeout; session_info (a poll) does not count as activity.
-    desk.update_settings(&s, &ClinicSettings { clinic_name: "X".into(), idle_lock_minutes: 1 }).unwrap();
+    desk.update_settings(
+        &s,
+        &ClinicSettings {
+            clinic_name: "X".into(),
+            idle_lock_minutes: 1,
+        },
+    )
+    .unwrap();
     f.clock.advance(Duration::seconds(59));
     assert!(!desk.session_info(&s).unwrap().locked);
     f.clock.advance(Duration::seconds(1));
@@ -109,22 +151,43 @@ fn totp_enrolment_login_and_replay_guard() {
     let s = f.admin();
     let enrol = desk.begin_totp(&s).unwrap();
     let now = || u64::try_from(desk.now_ms() / 1000).unwrap();
-    assert_eq!(code(desk.confirm_totp(&s, "000000").unwrap_err()), "auth.totp_invalid");
+    assert_eq!(
+        code(desk.confirm_totp(&s, "000000").unwrap_err()),
+        "auth.totp_invalid"
+    );
     let c = totp::code_at(&enrol.secret, now()).unwrap();
     desk.confirm_totp(&s, &c).unwrap();
 
-    assert_eq!(code(desk.login("admin", ADMIN_PW, None).unwrap_err()), "auth.totp_required");
+    assert_eq!(
+        code(desk.login("admin", ADMIN_PW, None).unwrap_err()),
+        "auth.totp_required"
+    );
     // The code used to confirm enrolment cannot be used again in the same 30 s step.
-    assert_eq!(code(desk.login("admin", ADMIN_PW, Some(&c)).unwrap_err()), "auth.totp_replayed");
+    assert_eq!(
+        code(desk.login("admin", ADMIN_PW, Some(&c)).unwrap_err()),
+        "auth.totp_replayed"
+    );
     f.clock.advance(Duration::seconds(30));
     let c2 = totp::code_at(&enrol.secret, now()).unwrap();
     desk.login("admin", ADMIN_PW, Some(&c2)).unwrap();
-    assert_eq!(code(desk.login("admin", ADMIN_PW, Some(&c2)).unwrap_err()), "auth.totp_replayed");
-    assert_eq!(code(desk.login("admin", ADMIN_PW, Some("12ab56")).unwrap_err()), "auth.totp_invalid");
+    assert_eq!(
+        code(desk.login("admin", ADMIN_PW, Some(&c2)).unwrap_err()),
+        "auth.totp_replayed"
+    );
+    assert_eq!(
+        code(desk.login("admin", ADMIN_PW, Some("12ab56")).unwrap_err()),
+        "auth.totp_invalid"
+    );
     // A right code with a wrong password is still a wrong password.
     f.clock.advance(Duration::seconds(30));
     let c3 = totp::code_at(&enrol.secret, now()).unwrap();
-    assert_eq!(code(desk.login("admin", "wrong password!", Some(&c3)).unwrap_err()), "auth.invalid_credentials");
+    assert_eq!(
+        code(
+            desk.login("admin", "wrong password!", Some(&c3))
+                .unwrap_err()
+        ),
+        "auth.invalid_credentials"
+    );
     desk.login("admin", ADMIN_PW, Some(&c3)).unwrap();
 }
 
@@ -134,13 +197,28 @@ fn the_last_active_admin_cannot_be_disabled_or_demoted() {
     let desk = f.desk();
     let s = f.admin();
     let me = desk.list_users(&s).unwrap()[0].id;
-    assert_eq!(code(desk.set_user_active(&s, me, false).unwrap_err()), "auth.last_admin");
-    assert_eq!(code(desk.set_user_role(&s, me, Role::Doctor).unwrap_err()), "auth.last_admin");
+    assert_eq!(
+        code(desk.set_user_active(&s, me, false).unwrap_err()),
+        "auth.last_admin"
+    );
+    assert_eq!(
+        code(desk.set_user_role(&s, me, Role::Doctor).unwrap_err()),
+        "auth.last_admin"
+    );
     f.user("boss2", Role::Admin);
     let s = f.admin();
-    let boss2 = desk.list_users(&s).unwrap().into_iter().find(|u| u.username == "boss2").unwrap().id;
+    let boss2 = desk
+        .list_users(&s)
+        .unwrap()
+        .into_iter()
+        .find(|u| u.username == "boss2")
+        .unwrap()
+        .id;
     desk.set_user_active(&s, boss2, false).unwrap();
-    assert_eq!(code(desk.set_user_role(&s, me, Role::Doctor).unwrap_err()), "auth.last_admin");
+    assert_eq!(
+        code(desk.set_user_role(&s, me, Role::Doctor).unwrap_err()),
+        "auth.last_admin"
+    );
     desk.set_user_active(&s, boss2, true).unwrap();
     desk.set_user_role(&s, me, Role::Doctor).unwrap();
     // The demotion ended the session; the role applies at the next sign-in.
@@ -155,12 +233,27 @@ fn disabled_users_cannot_sign_in_and_lose_their_sessions() {
     let desk = f.desk();
     let doc = f.user("drlee", Role::Doctor);
     let s = f.admin();
-    let id = desk.list_users(&s).unwrap().into_iter().find(|u| u.username == "drlee").unwrap().id;
+    let id = desk
+        .list_users(&s)
+        .unwrap()
+        .into_iter()
+        .find(|u| u.username == "drlee")
+        .unwrap()
+        .id;
     desk.set_user_active(&s, id, false).unwrap();
-    assert_eq!(code(desk.session_info(&doc).unwrap_err()), "auth.not_signed_in");
-    assert_eq!(code(desk.login("drlee", "drlee-long-password", None).unwrap_err()), "auth.disabled");
+    assert_eq!(
+        code(desk.session_info(&doc).unwrap_err()),
+        "auth.not_signed_in"
+    );
+    assert_eq!(
+        code(desk.login("drlee", USER_PW, None).unwrap_err()),
+        "auth.disabled"
+    );
     // A wrong password for a disabled account says nothing about it being disabled.
-    assert_eq!(code(desk.login("drlee", "wrong password!", None).unwrap_err()), "auth.invalid_credentials");
+    assert_eq!(
+        code(desk.login("drlee", "wrong password!", None).unwrap_err()),
+        "auth.invalid_credentials"
+    );
 }
 
 #[test]
@@ -175,23 +268,55 @@ fn hostile_account_input_is_refused_cleanly() {
         password: p.into(),
     };
     let cases = [
-        (mk("admin", "Dup", "long enough pass"), "auth.username_taken"),
-        (mk("ADMIN", "Dup", "long enough pass"), "auth.username_taken"),
-        (mk("x'; DROP TABLE staff;--", "X", "long enough pass"), "auth.invalid_username"),
-        (mk("ok_name", "Bad\u{0}Name", "long enough pass"), "auth.invalid_display_name"),
+        (
+            mk("admin", "Dup", "long enough pass"),
+            "auth.username_taken",
+        ),
+        (
+            mk("ADMIN", "Dup", "long enough pass"),
+            "auth.username_taken",
+        ),
+        (
+            mk("x'; DROP TABLE staff;--", "X", "long enough pass"),
+            "auth.invalid_username",
+        ),
+        (
+            mk("ok_name", "Bad\u{0}Name", "long enough pass"),
+            "auth.invalid_display_name",
+        ),
         (mk("ok_name", "Fine", "short"), "auth.weak_password"),
-        (mk("ok_name", "Fine", &"p".repeat(10_000)), "auth.weak_password"),
+        (
+            mk("ok_name", "Fine", &"p".repeat(10_000)),
+            "auth.weak_password",
+        ),
     ];
     for (u, want) in cases {
-        assert_eq!(code(desk.create_user(&s, &u).unwrap_err()), want, "{:?}", u.username);
+        assert_eq!(
+            code(desk.create_user(&s, &u).unwrap_err()),
+            want,
+            "{:?}",
+            u.username
+        );
     }
     assert_eq!(desk.list_users(&s).unwrap().len(), 1, "nothing was created");
-    let bad = ClinicSettings { clinic_name: "\n".into(), idle_lock_minutes: 5 };
+    let bad = ClinicSettings {
+        clinic_name: "\n".into(),
+        idle_lock_minutes: 5,
+    };
     assert_eq!(code(desk.update_settings(&s, &bad).unwrap_err()), "invalid");
-    let bad = ClinicSettings { clinic_name: "OK".into(), idle_lock_minutes: 0 };
+    let bad = ClinicSettings {
+        clinic_name: "OK".into(),
+        idle_lock_minutes: 0,
+    };
     assert_eq!(code(desk.update_settings(&s, &bad).unwrap_err()), "invalid");
-    assert_eq!(code(desk.login("", "", None).unwrap_err()), "auth.invalid_credentials");
-    assert_eq!(code(desk.login(&"a".repeat(100_000), "x", None).unwrap_err()), "auth.invalid_credentials");
+    assert_eq!(
+        code(desk.login("", "", None).unwrap_err()),
+        "auth.invalid_credentials"
+    );
+    assert_eq!(
+        code(desk.login(&"a".repeat(100_000), "x", None).unwrap_err()),
+        "auth.invalid_credentials"
+    );
 }
 
 #[test]
@@ -199,9 +324,22 @@ fn own_password_change_checks_the_current_one() {
     let f = clinic();
     let desk = f.desk();
     let s = f.admin();
-    assert_eq!(code(desk.change_own_password(&s, "nope nope nope", "brand new passphrase").unwrap_err()), "auth.invalid_credentials");
-    assert_eq!(code(desk.change_own_password(&s, ADMIN_PW, "1234567890").unwrap_err()), "auth.weak_password");
-    desk.change_own_password(&s, ADMIN_PW, "brand new passphrase").unwrap();
+    assert_eq!(
+        code(
+            desk.change_own_password(&s, "nope nope nope", "brand new passphrase")
+                .unwrap_err()
+        ),
+        "auth.invalid_credentials"
+    );
+    assert_eq!(
+        code(
+            desk.change_own_password(&s, ADMIN_PW, "1234567890")
+                .unwrap_err()
+        ),
+        "auth.weak_password"
+    );
+    desk.change_own_password(&s, ADMIN_PW, "brand new passphrase")
+        .unwrap();
     desk.login("admin", "brand new passphrase", None).unwrap();
     assert!(desk.login("admin", ADMIN_PW, None).is_err());
 }

@@ -6,6 +6,8 @@ use intake_core::keys::{MemorySecretStore, SecretStore};
 use intake_core::{Config, DataDir, Desk, Launcher, ManualClock, SetupRequest, StartupStatus};
 
 pub const ADMIN_PW: &str = "correct horse battery";
+/// Every other test user's password.
+pub const USER_PW: &str = "tulip garden forty two";
 
 pub struct Fixture {
     pub dir: tempfile::TempDir,
@@ -47,11 +49,11 @@ impl Fixture {
                     username: name.into(),
                     display_name: format!("{name} Example"),
                     role,
-                    password: format!("{name}-long-password"),
+                    password: USER_PW.into(),
                 },
             )
             .unwrap();
-        self.login(name, &format!("{name}-long-password"))
+        self.login(name, USER_PW)
     }
 
     pub fn secret_names(&self) -> Vec<String> {
@@ -86,7 +88,9 @@ pub fn clinic() -> Fixture {
     let launcher = Launcher::new(config, secrets.clone(), clock.clone());
     assert_eq!(launcher.status(), StartupStatus::FirstRun);
     let recovery_key = launcher.begin_setup().unwrap();
-    launcher.finish_setup(&setup_request(&recovery_key)).unwrap();
+    launcher
+        .finish_setup(&setup_request(&recovery_key))
+        .unwrap();
     Fixture {
         dir,
         secrets,

@@ -26,22 +26,33 @@ fn marker_never_reaches_disk_in_the_clear() {
     let db = Db::create(&path, &key).unwrap();
     {
         let conn = db.conn();
-        conn.execute_batch("CREATE TABLE notes (body TEXT)").unwrap();
+        conn.execute_batch("CREATE TABLE notes (body TEXT)")
+            .unwrap();
         for i in 0..200 {
             conn.execute("INSERT INTO notes VALUES (?1)", [format!("{MARKER} {i}")])
                 .unwrap();
         }
         // Sorting a large result spills to a temp structure: it must stay in memory.
         let n: i64 = conn
-            .query_row("SELECT count(*) FROM (SELECT body FROM notes ORDER BY body DESC)", [], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM (SELECT body FROM notes ORDER BY body DESC)",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(n, 200);
     }
     // Look at the files while the database is open (WAL not yet checkpointed) and after close.
     let open_files = files(&path);
-    assert!(open_files.iter().any(|(p, _)| p.ends_with("-wal")), "WAL mode is on");
+    assert!(
+        open_files.iter().any(|(p, _)| p.ends_with("-wal")),
+        "WAL mode is on"
+    );
     for (p, bytes) in &open_files {
-        assert!(!contains(bytes, MARKER.as_bytes()), "marker found in {p} while open");
+        assert!(
+            !contains(bytes, MARKER.as_bytes()),
+            "marker found in {p} while open"
+        );
     }
     drop(db);
     let closed = files(&path);
@@ -50,12 +61,19 @@ fn marker_never_reaches_disk_in_the_clear() {
         assert!(!contains(bytes, MARKER.as_bytes()), "marker found in {p}");
     }
     let main = std::fs::read(&path).unwrap();
-    assert!(!main.starts_with(b"SQLite format 3"), "the header must be encrypted");
+    assert!(
+        !main.starts_with(b"SQLite format 3"),
+        "the header must be encrypted"
+    );
     // And the data is really there for the right key.
     let db = Db::open(&path, &key).unwrap();
     let n: i64 = db
         .conn()
-        .query_row("SELECT count(*) FROM notes WHERE body LIKE 'MARKER-%'", [], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM notes WHERE body LIKE 'MARKER-%'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(n, 200);
 }
@@ -69,7 +87,11 @@ fn wrong_key_is_a_typed_error_and_leaves_the_file_untouched() {
     let before = files(&path);
     let err = Db::open(&path, &DbKey::generate()).unwrap_err();
     assert!(matches!(err, StoreError::WrongKeyOrDamaged), "{err:?}");
-    assert_eq!(files(&path), before, "byte-for-byte unchanged, no new -wal/-shm");
+    assert_eq!(
+        files(&path),
+        before,
+        "byte-for-byte unchanged, no new -wal/-shm"
+    );
     Db::open(&path, &key).unwrap();
 }
 
@@ -82,22 +104,37 @@ fn plain_empty_short_and_missing_files_are_named() {
         .unwrap()
         .execute_batch("CREATE TABLE t (x)")
         .unwrap();
-    assert!(matches!(Db::open(&plain, &key), Err(StoreError::NotEncrypted)));
+    assert!(matches!(
+        Db::open(&plain, &key),
+        Err(StoreError::NotEncrypted)
+    ));
     let empty = dir.path().join("empty.db");
     std::fs::write(&empty, b"").unwrap();
-    assert!(matches!(Db::open(&empty, &key), Err(StoreError::Damaged(_))));
+    assert!(matches!(
+        Db::open(&empty, &key),
+        Err(StoreError::Damaged(_))
+    ));
     let short = dir.path().join("short.db");
     std::fs::write(&short, b"garbage").unwrap();
-    assert!(matches!(Db::open(&short, &key), Err(StoreError::Damaged(_))));
+    assert!(matches!(
+        Db::open(&short, &key),
+        Err(StoreError::Damaged(_))
+    ));
     let random = dir.path().join("random.db");
     std::fs::write(&random, vec![0x5a; 8192]).unwrap();
-    assert!(matches!(Db::open(&random, &key), Err(StoreError::WrongKeyOrDamaged)));
+    assert!(matches!(
+        Db::open(&random, &key),
+        Err(StoreError::WrongKeyOrDamaged)
+    ));
     assert!(matches!(
         Db::open(&dir.path().join("none.db"), &key),
         Err(StoreError::Missing)
     ));
     assert!(!dir.path().join("none.db").exists(), "open never creates");
-    assert!(matches!(Db::create(&plain, &key), Err(StoreError::AlreadyExists)));
+    assert!(matches!(
+        Db::create(&plain, &key),
+        Err(StoreError::AlreadyExists)
+    ));
 }
 
 #[test]
@@ -108,7 +145,10 @@ fn newer_schema_is_refused_without_changes() {
     {
         let db = Db::create(&path, &key).unwrap();
         db.conn()
-            .execute_batch(&format!("PRAGMA user_version = {}", intake_core::store::LATEST_VERSION + 1))
+            .execute_batch(&format!(
+                "PRAGMA user_version = {}",
+                intake_core::store::LATEST_VERSION + 1
+            ))
             .unwrap();
     }
     let err = Db::open(&path, &key).unwrap_err();
@@ -122,16 +162,27 @@ fn every_connection_keeps_temp_in_memory_and_cipher_settings_are_pinned() {
     let dir = tempfile::tempdir().unwrap();
     let db = Db::create(&dir.path().join("intake.db"), &DbKey::generate()).unwrap();
     for conn in [db.connect().unwrap(), db.connect().unwrap()] {
-        let temp: i64 = conn.query_row("PRAGMA temp_store", [], |r| r.get(0)).unwrap();
+        let temp: i64 = conn
+            .query_row("PRAGMA temp_store", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(temp, 2, "2 = MEMORY");
-        let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+        let fk: i64 = conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(fk, 1);
-        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(mode, "wal");
     }
     let conn = db.conn();
-    let version: String = conn.query_row("PRAGMA cipher_version", [], |r| r.get(0)).unwrap();
-    assert!(version.starts_with("4."), "SQLCipher major version changed: {version}");
+    let version: String = conn
+        .query_row("PRAGMA cipher_version", [], |r| r.get(0))
+        .unwrap();
+    assert!(
+        version.starts_with("4."),
+        "SQLCipher major version changed: {version}"
+    );
     let mut stmt = conn.prepare("PRAGMA cipher_settings").unwrap();
     let settings: Vec<String> = stmt
         .query_map([], |r| r.get::<_, String>(0))
@@ -149,6 +200,9 @@ fn every_connection_keeps_temp_in_memory_and_cipher_settings_are_pinned() {
         "PRAGMA cipher_kdf_algorithm = PBKDF2_HMAC_SHA512;",
     ];
     for line in expected {
-        assert!(settings.iter().any(|s| s == line), "missing {line:?} in {settings:?}");
+        assert!(
+            settings.iter().any(|s| s == line),
+            "missing {line:?} in {settings:?}"
+        );
     }
 }

@@ -29,7 +29,10 @@ fn real_keyring_holds_the_key_and_recovery_reseats_it() {
 
     let info = intake_core::paths::KeyInfo::read(&DataDir::new(dir.path()).keyinfo_path()).unwrap();
     let name = info.key_names().db_key();
-    let stored = keyring.get(&name).unwrap().expect("key stored in the OS keyring");
+    let stored = keyring
+        .get(&name)
+        .unwrap()
+        .expect("key stored in the OS keyring");
     assert_eq!(stored.len(), 64);
     // A fresh handle (as after a restart) reads the same key back from the keyring daemon.
     let fresh = OsKeyring::with_service(&service);
@@ -47,11 +50,17 @@ fn real_keyring_holds_the_key_and_recovery_reseats_it() {
     keyring.delete(&name).unwrap();
     let l = Launcher::new(config(), keyring.clone(), clock.clone());
     let StartupStatus::NeedsRecovery { reason } = l.status() else {
-        panic!("expected the missing key to be reported, got {:?}", l.status())
+        panic!(
+            "expected the missing key to be reported, got {:?}",
+            l.status()
+        )
     };
     assert_eq!(reason.code, "key.not_in_keyring");
     l.recover(&recovery).unwrap();
-    assert_eq!(keyring.get(&name).unwrap().as_deref(), Some(stored.as_str()));
+    assert_eq!(
+        keyring.get(&name).unwrap().as_deref(),
+        Some(stored.as_str())
+    );
     l.desk().unwrap().login("admin", ADMIN_PW, None).unwrap();
     keyring.delete(&name).unwrap();
 }

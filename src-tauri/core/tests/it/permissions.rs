@@ -29,12 +29,23 @@ fn table_matches_the_written_expectation() {
 /// One real core operation per permission that has one today. Permissions whose operations
 /// arrive with later features (intakes, conversations, appointments, exports) are checked
 /// through `Desk::authorize`, the gate those operations call.
-fn attempt(desk: &Desk, s: &str, p: Permission, scratch: &std::path::Path) -> intake_core::Result<()> {
+fn attempt(
+    desk: &Desk,
+    s: &str,
+    p: Permission,
+    scratch: &std::path::Path,
+) -> intake_core::Result<()> {
     use Permission::*;
     match p {
         ManageUsers => desk.list_users(s).map(drop),
         ManageSettings => desk
-            .update_settings(s, &ClinicSettings { clinic_name: "Matrix".into(), idle_lock_minutes: 5 })
+            .update_settings(
+                s,
+                &ClinicSettings {
+                    clinic_name: "Matrix".into(),
+                    idle_lock_minutes: 5,
+                },
+            )
             .map(drop),
         ViewAudit => desk.verify_audit(s).map(drop),
         ManageBackups => desk.backup(s, scratch).map(drop),
@@ -58,7 +69,10 @@ fn every_role_is_allowed_and_refused_exactly_as_the_table_says() {
         for p in Permission::all() {
             let result = attempt(&desk, s, p, scratch.path());
             if expected(*role, p) {
-                assert!(result.is_ok(), "{role:?} should be allowed {p:?}: {result:?}");
+                assert!(
+                    result.is_ok(),
+                    "{role:?} should be allowed {p:?}: {result:?}"
+                );
             } else {
                 let e = result.expect_err(&format!("{role:?} must be refused {p:?}"));
                 assert_eq!(e.body().code, "auth.forbidden", "{role:?} {p:?}");
