@@ -19,9 +19,10 @@ pub enum Error {
     Auth(#[from] AuthError),
     #[error(transparent)]
     Hash(#[from] crate::auth::password::HashError),
-    /// Bad input; the text is written for the user and names no patient data.
-    #[error("invalid input: {0}")]
-    Invalid(String),
+    /// Bad input. `code` names the field (`invalid.clinic_name`); the message is written for
+    /// the user and names no patient data.
+    #[error("invalid input ({code})")]
+    Invalid { code: &'static str, message: String },
     /// The call does not fit where start-up is (e.g. logging in before set-up).
     #[error("not available now: {0}")]
     WrongPhase(&'static str),
@@ -32,6 +33,15 @@ pub enum Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn invalid(code: &'static str, message: &str) -> Self {
+        Self::Invalid {
+            code,
+            message: message.to_owned(),
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
@@ -108,7 +118,7 @@ impl Error {
                 KeyError::Io(_) => s("key.io", "The key information file could not be read or written. Check the data folder's permissions."),
             },
             Error::Hash(_) => s("auth.internal", "Something went wrong while checking the password. Try again."),
-            Error::Invalid(m) => ("invalid", m.clone()),
+            Error::Invalid { code, message } => (code, message.clone()),
             Error::WrongPhase(_) => s("wrong_phase", "That is not possible at this step. Restart Intake Desk if this screen looks wrong."),
             Error::KeyInfoMissing => s("key.info_missing", "The file keyinfo.json next to the database is missing. Put it back from your backup, or restore a backup file."),
             Error::BadBackup(_) => s("backup.invalid", "That file is not an Intake Desk backup, or it is damaged. Choose another backup file."),

@@ -11,7 +11,7 @@ use crate::auth::{
     password::check_policy, validate_display_name, validate_username, AuthError, Role,
 };
 use crate::clock::Clock;
-use crate::desk::{Config, Desk, NewUser};
+use crate::desk::{validate_clinic_name, Config, Desk, NewUser};
 use crate::error::ErrorBody;
 use crate::keys::{DbKey, KeyError, RecoveryKey, SecretStore, WrappedKey};
 use crate::paths::KeyInfo;
@@ -170,13 +170,7 @@ impl Launcher {
         let username = validate_username(&req.username)?;
         validate_display_name(&req.display_name)?;
         check_policy(&req.password, &username).map_err(AuthError::from)?;
-        let clinic = req.clinic_name.trim();
-        if clinic.is_empty() || clinic.chars().count() > 100 || clinic.chars().any(char::is_control)
-        {
-            return Err(Error::Invalid(
-                "Enter the clinic's name (1 to 100 characters, on one line).".into(),
-            ));
-        }
+        let clinic = validate_clinic_name(&req.clinic_name)?;
         let shown = pending.recovery.display();
         let last_group = shown.rsplit('-').next().unwrap_or_default();
         if !req
@@ -184,11 +178,12 @@ impl Launcher {
             .trim()
             .eq_ignore_ascii_case(last_group)
         {
-            return Err(Error::Invalid(
-                "The last group you typed does not match the recovery key. Check what you wrote down.".into(),
+            return Err(Error::invalid(
+                "invalid.recovery_confirmation",
+                "The last group you typed does not match the recovery key. Check what you wrote down.",
             ));
         }
-        let desk = self.create(pending, &username, req, clinic)?;
+        let desk = self.create(pending, &username, req, &clinic)?;
         *phase = Phase::Ready(Arc::new(desk));
         Ok(())
     }

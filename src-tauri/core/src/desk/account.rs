@@ -42,8 +42,12 @@ impl Desk {
     pub fn begin_totp(&self, session: &str) -> Result<TotpEnrollment> {
         let actor = self.authorize(session, Permission::ManageOwnAccount)?;
         let secret = totp::generate_secret();
-        let otpauth_url = totp::otpauth_url(&secret, &actor.username)
-            .ok_or_else(|| crate::Error::Invalid("Could not create a code secret.".into()))?;
+        let otpauth_url = totp::otpauth_url(&secret, &actor.username).ok_or_else(|| {
+            crate::Error::invalid(
+                "invalid.totp_secret",
+                "Could not create a code secret. Try again.",
+            )
+        })?;
         self.pending_totp
             .lock()
             .unwrap_or_else(|p| p.into_inner())

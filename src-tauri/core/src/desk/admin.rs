@@ -245,20 +245,28 @@ impl Desk {
     }
 }
 
-fn validate_settings(s: &ClinicSettings) -> Result<ClinicSettings> {
-    let name = s.clinic_name.trim();
+/// Shared by first-run set-up and the settings screen.
+pub(crate) fn validate_clinic_name(raw: &str) -> Result<String> {
+    let name = raw.trim();
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        return Err(Error::Invalid(
-            "Enter the clinic's name (1 to 100 characters, on one line).".into(),
+        return Err(Error::invalid(
+            "invalid.clinic_name",
+            "Enter the clinic's name (1 to 100 characters, on one line).",
         ));
     }
+    Ok(name.to_owned())
+}
+
+fn validate_settings(s: &ClinicSettings) -> Result<ClinicSettings> {
+    let clinic_name = validate_clinic_name(&s.clinic_name)?;
     if !(1..=120).contains(&s.idle_lock_minutes) {
-        return Err(Error::Invalid(
-            "The screen lock time must be between 1 and 120 minutes.".into(),
+        return Err(Error::invalid(
+            "invalid.idle_lock_minutes",
+            "The screen lock time must be between 1 and 120 minutes.",
         ));
     }
     Ok(ClinicSettings {
-        clinic_name: name.to_owned(),
+        clinic_name,
         idle_lock_minutes: s.idle_lock_minutes,
     })
 }

@@ -23,7 +23,7 @@ use crate::store::{settings, Db};
 use crate::{audit, Result};
 
 pub use account::TotpEnrollment;
-pub(crate) use admin::CLINIC_NAME;
+pub(crate) use admin::{validate_clinic_name, CLINIC_NAME};
 pub use admin::{BackupInfo, ClinicSettings, NewUser};
 
 pub const DEFAULT_IDLE_LOCK_MINUTES: u32 = 5;

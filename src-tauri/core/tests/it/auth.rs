@@ -303,12 +303,18 @@ fn hostile_account_input_is_refused_cleanly() {
         clinic_name: "\n".into(),
         idle_lock_minutes: 5,
     };
-    assert_eq!(code(desk.update_settings(&s, &bad).unwrap_err()), "invalid");
+    assert_eq!(
+        code(desk.update_settings(&s, &bad).unwrap_err()),
+        "invalid.clinic_name"
+    );
     let bad = ClinicSettings {
         clinic_name: "OK".into(),
         idle_lock_minutes: 0,
     };
-    assert_eq!(code(desk.update_settings(&s, &bad).unwrap_err()), "invalid");
+    assert_eq!(
+        code(desk.update_settings(&s, &bad).unwrap_err()),
+        "invalid.idle_lock_minutes"
+    );
     assert_eq!(
         code(desk.login("", "", None).unwrap_err()),
         "auth.invalid_credentials"

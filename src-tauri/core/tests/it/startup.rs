@@ -27,7 +27,16 @@ fn first_run_needs_the_confirmation_and_writes_nothing_before() {
     );
     let mut req = setup_request(&key);
     req.recovery_confirmation = "WXYZ".into();
-    assert_eq!(code(l.finish_setup(&req).unwrap_err()), "invalid");
+    assert_eq!(
+        code(l.finish_setup(&req).unwrap_err()),
+        "invalid.recovery_confirmation"
+    );
+    let mut nameless = setup_request(&key);
+    nameless.clinic_name = " \t ".into();
+    assert_eq!(
+        code(l.finish_setup(&nameless).unwrap_err()),
+        "invalid.clinic_name"
+    );
     let mut weak = setup_request(&key);
     weak.password = "password123".into();
     assert_eq!(
