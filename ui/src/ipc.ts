@@ -1,0 +1,103 @@
+// One typed function per Tauri command. Every command rejects with an ErrorBody; anything
+// else that is thrown (a bug, a missing command) is turned into a calm "internal" ErrorBody,
+// so screens only ever deal with `{ code, message }`.
+import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
+import type { AuditEntry } from "./bindings/AuditEntry";
+import type { AuditQuery } from "./bindings/AuditQuery";
+import type { BackupInfo } from "./bindings/BackupInfo";
+import type { ClinicSettings } from "./bindings/ClinicSettings";
+import type { ErrorBody } from "./bindings/ErrorBody";
+import type { NewUser } from "./bindings/NewUser";
+import type { Role } from "./bindings/Role";
+import type { SessionInfo } from "./bindings/SessionInfo";
+import type { SetupRequest } from "./bindings/SetupRequest";
+import type { StaffSummary } from "./bindings/StaffSummary";
+import type { StartupStatus } from "./bindings/StartupStatus";
+import type { TotpEnrollment } from "./bindings/TotpEnrollment";
+import type { VerifyReport } from "./bindings/VerifyReport";
+
+export const INTERNAL_ERROR: ErrorBody = {
+  code: "internal",
+  message: "Something went wrong. Try again; if it keeps happening, restart Intake Desk.",
+};
+
+export function isErrorBody(value: unknown): value is ErrorBody {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.code === "string" && typeof v.message === "string";
+}
+
+export function toErrorBody(value: unknown): ErrorBody {
+  return isErrorBody(value) ? { code: value.code, message: value.message } : INTERNAL_ERROR;
+}
+
+/** Codes that mean "this window no longer has a usable session". */
+export type SessionErrorCode = "auth.session_locked" | "auth.not_signed_in";
+
+type SessionListener = (code: SessionErrorCode) => void;
+const sessionListeners = new Set<SessionListener>();
+
+/** The app root subscribes so that any command can send the user to the lock or login screen. */
+export function onSessionError(listener: SessionListener): () => void {
+  sessionListeners.add(listener);
+  return () => {
+    sessionListeners.delete(listener);
+  };
+}
+
+async function call<T>(cmd: string, args?: InvokeArgs): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (raw) {
+    const error = toErrorBody(raw);
+    if (error.code === "auth.session_locked" || error.code === "auth.not_signed_in") {
+      for (const listener of [...sessionListeners]) listener(error.code);
+    }
+    throw error;
+  }
+}
+
+// Start-up (no session needed).
+export const startupStatus = () => call<StartupStatus>("startup_status");
+export const startupRetry = () => call<StartupStatus>("startup_retry");
+export const setupBegin = () => call<string>("setup_begin");
+export const setupFinish = (request: SetupRequest) => call<null>("setup_finish", { request });
+export const recoverWithKey = (recoveryKey: string) =>
+  call<null>("recover_with_key", { recoveryKey });
+export const restoreBackup = (path: string, recoveryKey: string) =>
+  call<null>("restore_backup", { path, recoveryKey });
+
+// Sessions.
+export const login = (username: string, password: string, totpCode: string | null) =>
+  call<SessionInfo>("login", { username, password, totpCode });
+export const sessionInfo = () => call<SessionInfo>("session_info");
+export const sessionTouch = () => call<null>("session_touch");
+export const sessionLock = () => call<null>("session_lock");
+export const sessionUnlock = (password: string) =>
+  call<SessionInfo>("session_unlock", { password });
+export const logout = () => call<null>("logout");
+
+// My account.
+export const changePassword = (current: string, next: string) =>
+  call<null>("change_password", { current, next });
+export const totpBegin = () => call<TotpEnrollment>("totp_begin");
+export const totpConfirm = (code: string) => call<null>("totp_confirm", { code });
+export const totpDisable = (password: string) => call<null>("totp_disable", { password });
+
+// Admin.
+export const usersList = () => call<StaffSummary[]>("users_list");
+export const usersCreate = (user: NewUser) => call<StaffSummary>("users_create", { user });
+export const usersResetPassword = (userId: number, password: string) =>
+  call<null>("users_reset_password", { userId, password });
+export const usersSetActive = (userId: number, active: boolean) =>
+  call<null>("users_set_active", { userId, active });
+export const usersSetRole = (userId: number, role: Role) =>
+  call<null>("users_set_role", { userId, role });
+export const usersUnlock = (userId: number) => call<null>("users_unlock", { userId });
+export const usersResetTotp = (userId: number) => call<null>("users_reset_totp", { userId });
+export const settingsGet = () => call<ClinicSettings>("settings_get");
+export const settingsUpdate = (settings: ClinicSettings) =>
+  call<ClinicSettings>("settings_update", { settings });
+export const auditList = (query: AuditQuery) => call<AuditEntry[]>("audit_list", { query });
+export const auditVerify = () => call<VerifyReport>("audit_verify");
+export const backupCreate = (path: string) => call<BackupInfo>("backup_create", { path });
