@@ -13,6 +13,7 @@ use crate::auth::{
 use crate::clock::Clock;
 use crate::desk::{validate_clinic_name, Config, Desk, NewUser};
 use crate::error::ErrorBody;
+use crate::keys::recovery::normalize_group;
 use crate::keys::{DbKey, KeyError, RecoveryKey, SecretStore, WrappedKey};
 use crate::paths::KeyInfo;
 use crate::store::{settings, Db, StoreError};
@@ -173,11 +174,7 @@ impl Launcher {
         let clinic = validate_clinic_name(&req.clinic_name)?;
         let shown = pending.recovery.display();
         let last_group = shown.rsplit('-').next().unwrap_or_default();
-        if !req
-            .recovery_confirmation
-            .trim()
-            .eq_ignore_ascii_case(last_group)
-        {
+        if normalize_group(&req.recovery_confirmation) != normalize_group(last_group) {
             return Err(Error::invalid(
                 "invalid.recovery_confirmation",
                 "The last group you typed does not match the recovery key. Check what you wrote down.",

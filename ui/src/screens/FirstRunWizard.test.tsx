@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { App } from "../App";
 import { fail, mockBackend, renderUi } from "../test/utils";
 
-const KEY = "K7QM-2XPA-9RTD-4WZE-HB3N-6FJC-P8LV-Q2XS";
+const KEY = "K7QM-2XPA-9RTD-4WZE-HB3N-6FJC-P8MV-Q20S";
 
 function backend(overrides: Record<string, (args: Record<string, unknown>) => unknown> = {}) {
   let phase: "first_run" | "ready" = "first_run";
@@ -65,7 +65,8 @@ describe("first-run set-up wizard", () => {
     await fillAccount(user);
     await screen.findByTestId("recovery-key");
     await user.click(screen.getByTestId("setup-key-written"));
-    await user.type(screen.getByTestId("setup-key-confirm"), "q2xs{Enter}");
+    // Typed the way people copy from paper: lower case, the letter O for the digit 0.
+    await user.type(screen.getByTestId("setup-key-confirm"), "q2os{Enter}");
     await user.click(await screen.findByTestId("setup-finish"));
 
     expect(await screen.findByTestId("login-title")).toHaveTextContent("Sunrise Clinic");
@@ -75,7 +76,7 @@ describe("first-run set-up wizard", () => {
         username: "ana",
         displayName: "Ana Costa",
         password: "correct horse battery",
-        recoveryConfirmation: "Q2XS",
+        recoveryConfirmation: "Q20S",
       },
     });
     expect(screen.getByTestId("login-username")).toHaveValue("ana");
@@ -90,7 +91,7 @@ describe("first-run set-up wizard", () => {
     await fillAccount(user, "password123");
     await screen.findByTestId("recovery-key");
     await user.click(screen.getByTestId("setup-key-written"));
-    await user.type(screen.getByTestId("setup-key-confirm"), "Q2XS");
+    await user.type(screen.getByTestId("setup-key-confirm"), "Q20S");
     await user.click(screen.getByTestId("setup-key-next"));
     await user.click(await screen.findByTestId("setup-finish"));
 
@@ -115,7 +116,7 @@ describe("first-run set-up wizard", () => {
     await fillAccount(user);
     await screen.findByTestId("recovery-key");
     await user.click(screen.getByTestId("setup-key-written"));
-    await user.type(screen.getByTestId("setup-key-confirm"), "Q2XS{Enter}");
+    await user.type(screen.getByTestId("setup-key-confirm"), "Q20S{Enter}");
     await user.click(await screen.findByTestId("setup-finish"));
     expect(await screen.findByTestId("setup-account-error")).toHaveTextContent("clinic's name");
 
@@ -138,7 +139,7 @@ describe("first-run set-up wizard", () => {
     await fillAccount(user);
     await screen.findByTestId("recovery-key");
     await user.click(screen.getByTestId("setup-key-written"));
-    await user.type(screen.getByTestId("setup-key-confirm"), "Q2XS{Enter}");
+    await user.type(screen.getByTestId("setup-key-confirm"), "Q20S{Enter}");
     await user.click(await screen.findByTestId("setup-finish"));
     await waitFor(() =>
       expect(screen.getByTestId("setup-finish-error")).toHaveTextContent("The system keyring is not available."),

@@ -6,7 +6,7 @@ import { useAction } from "../hooks/useAction";
 import * as ipc from "../ipc";
 import { AccountStep, type AccountValues } from "./firstrun/AccountStep";
 import { FinishStep } from "./firstrun/FinishStep";
-import { KeyStep, keyConfirmed } from "./firstrun/KeyStep";
+import { KeyStep, keyConfirmed, normalizeGroup } from "./firstrun/KeyStep";
 
 /** Backend errors that are about the details typed in step 1. */
 const ACCOUNT_CODES = [
@@ -77,7 +77,7 @@ export function FirstRunWizard({ onDone }: Props) {
         username: values.username.trim(),
         displayName: values.displayName.trim(),
         password: values.password,
-        recoveryConfirmation: confirmation.trim().toUpperCase(),
+        recoveryConfirmation: normalizeGroup(confirmation),
       });
       return true;
     }, onFinishError);

@@ -17,8 +17,9 @@ const SECRET_LEN: usize = 18;
 const CHECK_LEN: usize = 2;
 const AAD: &[u8] = b"intake-desk recovery v1";
 
-/// 144 random bits plus a 16-bit checksum, written as eight groups of four base32 letters,
-/// e.g. `K7QM-2XPA-...`. The checksum lets us tell a typo apart from a key of another clinic.
+/// 144 random bits plus a 16-bit checksum, written as eight groups of four Crockford base32
+/// characters, e.g. `K7QM-2XPA-...`. Crockford's alphabet has no I, L, O or U, so what is
+/// written on paper cannot be misread; the checksum tells a typo from another clinic's key.
 #[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
 pub struct RecoveryKey([u8; SECRET_LEN]);
 
@@ -39,7 +40,10 @@ impl RecoveryKey {
         let mut raw = Zeroizing::new([0u8; SECRET_LEN + CHECK_LEN]);
         raw[..SECRET_LEN].copy_from_slice(&self.0);
         raw[SECRET_LEN..].copy_from_slice(&Self::checksum(&self.0));
-        let text = Zeroizing::new(data_encoding::BASE32_NOPAD.encode(raw.as_ref()));
+        let Ok(encoding) = crockford() else {
+            return Zeroizing::new(String::new());
+        };
+        let text = Zeroizing::new(encoding.encode(raw.as_ref()));
         let groups: Vec<&str> = text
             .as_bytes()
             .chunks(4)
@@ -48,22 +52,21 @@ impl RecoveryKey {
         Zeroizing::new(groups.join("-"))
     }
 
-    /// Accepts what people type: any case, spaces or dashes anywhere, and the digits people
-    /// confuse with letters base32 does not use (0→O, 1→I, 8→B).
+    /// Accepts what people type: any case, spaces or dashes anywhere, and the letters people
+    /// write for digits (O for 0; I or L for 1).
     pub fn parse(text: &str) -> Result<Self, KeyError> {
         let cleaned: Zeroizing<String> = Zeroizing::new(
             text.chars()
                 .filter(|c| !c.is_whitespace() && *c != '-')
                 .map(|c| match c.to_ascii_uppercase() {
-                    '0' => 'O',
-                    '1' => 'I',
-                    '8' => 'B',
+                    'O' => '0',
+                    'I' | 'L' => '1',
                     other => other,
                 })
                 .collect(),
         );
         let raw = Zeroizing::new(
-            data_encoding::BASE32_NOPAD
+            crockford()?
                 .decode(cleaned.as_bytes())
                 .map_err(|_| KeyError::RecoveryKeyFormat)?,
         );
@@ -89,6 +92,26 @@ impl RecoveryKey {
             .map_err(|e| KeyError::RecoveryFile(e.to_string()))?;
         Ok(out)
     }
+}
+
+/// How a typed group is compared with a shown one: case, and the letters people write for the
+/// digits 0 and 1, do not matter.
+pub fn normalize_group(text: &str) -> String {
+    text.trim()
+        .chars()
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            other => other,
+        })
+        .collect()
+}
+
+fn crockford() -> Result<data_encoding::Encoding, KeyError> {
+    let mut spec = data_encoding::Specification::new();
+    spec.symbols.push_str("0123456789ABCDEFGHJKMNPQRSTVWXYZ");
+    spec.encoding()
+        .map_err(|e| KeyError::RecoveryFile(format!("recovery key alphabet: {e}")))
 }
 
 impl fmt::Debug for RecoveryKey {
@@ -210,13 +233,20 @@ mod tests {
             "eight groups of four: {}",
             shown.len()
         );
-        let typed = shown.to_lowercase().replace('-', " ").replace('o', "0");
+        assert!(!shown.contains(['I', 'L', 'O', 'U']), "{}", shown.as_str());
+        let typed = shown
+            .to_lowercase()
+            .replace('-', " ")
+            .replace('0', "o")
+            .replace('1', "l");
         assert_eq!(RecoveryKey::parse(&typed).unwrap(), key);
     }
 
     #[test]
     fn a_typo_is_a_format_error_not_a_wrong_key() {
-        let key = RecoveryKey::generate();
+        // A fixed key, so the checked typo is always the same one (a random key would let a
+        // 1-in-65,536 checksum collision make this test flaky).
+        let key = RecoveryKey([7u8; SECRET_LEN]);
         let mut shown: Vec<char> = key.display().chars().collect();
         shown[0] = if shown[0] == 'A' { 'B' } else { 'A' };
         let typo: String = shown.into_iter().collect();
@@ -224,7 +254,14 @@ mod tests {
             RecoveryKey::parse(&typo),
             Err(KeyError::RecoveryKeyFormat)
         ));
-        for junk in ["", "hello", "AAAA-BBBB", &"A".repeat(500), "ÄÖÜ-💥"] {
+        for junk in [
+            "",
+            "hello",
+            "AAAA-BBBB",
+            &"A".repeat(500),
+            "ÄÖÜ-💥",
+            &"U".repeat(32),
+        ] {
             assert!(RecoveryKey::parse(junk).is_err(), "{junk:?} was accepted");
         }
     }

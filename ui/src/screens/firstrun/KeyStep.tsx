@@ -17,11 +17,16 @@ type Props = {
   onNext: () => void;
 };
 
+/** Same rule as the backend: case, and O for 0 or I/L for 1, do not matter. */
+export function normalizeGroup(text: string): string {
+  return text.trim().toUpperCase().replace(/O/g, "0").replace(/[IL]/g, "1");
+}
+
 export function keyConfirmed(recoveryKey: string | null, written: boolean, confirmation: string): boolean {
   return (
     recoveryKey !== null &&
     written &&
-    confirmation.trim().toUpperCase() === lastKeyGroup(recoveryKey).toUpperCase()
+    normalizeGroup(confirmation) === normalizeGroup(lastKeyGroup(recoveryKey))
   );
 }
 
