@@ -13,6 +13,16 @@ HEADLESS_PACKAGES=(xvfb dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver
 
 say() { printf '\n==> %s\n' "$*" >&2; }
 
+# Clean-up steps run on exit, in reverse order; several helpers can add to it without one
+# trap replacing another.
+CLEANUP=()
+on_exit() { CLEANUP+=("$1"); }
+run_cleanup() {
+  local i
+  for ((i = ${#CLEANUP[@]} - 1; i >= 0; i--)); do eval "${CLEANUP[$i]}" || true; done
+}
+trap run_cleanup EXIT
+
 need_root_for() {
   if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo >/dev/null 2>&1; then echo sudo; return; fi
@@ -73,7 +83,10 @@ in_keyring_session() {
     # that developer/CI keyring, never a clinic's real one (desktops unlock theirs at login).
     # Tests get a throwaway keyring folder, so they never touch (or depend on) a developer's.
     local keyring_home="${XDG_DATA_HOME:-$HOME/.local/share}"
-    if [ -n "${INTAKE_EPHEMERAL_KEYRING:-}" ]; then keyring_home="$(mktemp -d)"; fi
+    if [ -n "${INTAKE_EPHEMERAL_KEYRING:-}" ]; then
+      keyring_home="$(mktemp -d)"
+      on_exit "rm -rf '$keyring_home'"
+    fi
     eval "$(printf '%s' "${INTAKE_DEV_KEYRING_PASSWORD:-intake-desk-dev}" |
       XDG_DATA_HOME="$keyring_home" gnome-keyring-daemon --unlock --replace --daemonize \
         --components=secrets 2>/dev/null)"
@@ -88,7 +101,7 @@ ensure_display() {
   while [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ]; do n=$((n + 1)); done
   Xvfb ":$n" -screen 0 1440x900x24 -nolisten tcp >/dev/null 2>&1 &
   XVFB_PID=$!
-  trap 'kill $XVFB_PID 2>/dev/null || true' EXIT
+  on_exit "kill $XVFB_PID 2>/dev/null"
   export DISPLAY=":$n"
   for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
   say "No display found: running on a virtual display $DISPLAY (Xvfb)"

@@ -14,7 +14,11 @@ pub use state::Shell;
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("INTAKE_DESK_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+    // stderr, so stdout stays free and WebDriver/terminal runs keep the log.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 pub fn run() {
