@@ -8,7 +8,7 @@ export default defineConfig({
   server: {
     port: 5173,
     strictPort: true,
-    watch: { ignored: ["**/src-tauri/**"] },
+    watch: { ignored: ["**/src-rust/**"] },
   },
   envPrefix: ["VITE_", "TAURI_ENV_"],
   build: {

@@ -33,7 +33,7 @@ const COMMANDS: &[&str] = &[
 
 fn main() {
     let attributes = tauri_build::Attributes::new()
-        .capabilities_path_pattern("./src-tauri/app/capabilities/**/*")
+        .capabilities_path_pattern("./src-rust/app/capabilities/**/*")
         .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
     if let Err(e) = tauri_build::try_build(attributes) {
         panic!("tauri build script failed: {e:#}");
