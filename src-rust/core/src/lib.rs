@@ -6,10 +6,13 @@ pub mod backup;
 pub mod clock;
 pub mod desk;
 pub mod error;
+pub mod ingest;
 pub mod keys;
 pub mod paths;
 pub mod startup;
 pub mod store;
+pub mod webhook;
+pub mod whatsapp;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use desk::{Config, Desk, SessionInfo};

@@ -2,7 +2,10 @@ use rusqlite_migration::{Migrations, M};
 
 /// Every schema change, in order. Append only: an edited migration would leave existing
 /// clinics' databases on a schema the code no longer describes.
-const STEPS: &[&str] = &[include_str!("migrations/001_foundation.sql")];
+const STEPS: &[&str] = &[
+    include_str!("migrations/001_foundation.sql"),
+    include_str!("migrations/002_webhook_ingress.sql"),
+];
 
 pub const LATEST_VERSION: i64 = STEPS.len() as i64;
 

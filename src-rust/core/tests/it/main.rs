@@ -7,3 +7,4 @@ mod encryption;
 mod os_keyring;
 mod permissions;
 mod startup;
+mod webhook;

@@ -1,0 +1,122 @@
+//! The durable half of `POST /webhook`: in one transaction, the raw body, every new inbound
+//! message (keyed by wamid) and every status. The HTTP edge answers 200 only after this commits.
+use rusqlite::{params, Connection};
+use serde_json::Value;
+
+use crate::store::StoreError;
+use crate::whatsapp::{Content, Envelope, StatusUpdate};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Ingested {
+    pub payload_id: i64,
+    /// False when the body was not JSON at all (it is still stored, for inspection).
+    pub parse_ok: bool,
+    pub new_messages: usize,
+    pub duplicate_messages: usize,
+    pub statuses: usize,
+    pub skipped: usize,
+}
+
+fn kind(c: &Content) -> &str {
+    match c {
+        Content::Text { .. } => "text",
+        Content::Reply { .. } => "reply",
+        Content::TemplateButton { .. } => "template_button",
+        Content::Media(m) => &m.kind,
+        Content::Location { .. } => "location",
+        Content::Contacts => "contacts",
+        Content::Reaction { .. } => "reaction",
+        Content::System { .. } => "system",
+        Content::Unsupported => "unsupported",
+        Content::Other { .. } => "other",
+    }
+}
+
+/// Where a status sits in the forward-only order; 0 means "record, but never a state".
+fn rank(status: &str) -> i64 {
+    match status {
+        "sent" => 1,
+        "delivered" => 2,
+        "read" => 3,
+        "failed" => 4,
+        _ => 0,
+    }
+}
+
+/// Call inside a transaction; `now_ms` is the receive time.
+pub fn ingest(conn: &Connection, body: &[u8], now_ms: i64) -> Result<Ingested, StoreError> {
+    let parsed = Envelope::parse(body).ok();
+    let updates = parsed.as_ref().map(Envelope::updates).unwrap_or_default();
+    conn.execute(
+        "INSERT INTO webhook_payloads (received_at, body, parse_ok, messages, statuses, skipped)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            now_ms,
+            body,
+            parsed.is_some(),
+            updates.messages.len() as i64,
+            updates.statuses.len() as i64,
+            updates.skipped as i64
+        ],
+    )?;
+    let payload_id = conn.last_insert_rowid();
+    let mut out = Ingested {
+        payload_id,
+        parse_ok: parsed.is_some(),
+        skipped: updates.skipped,
+        ..Default::default()
+    };
+    let mut insert = conn.prepare_cached(
+        "INSERT OR IGNORE INTO inbound_messages
+         (wamid, payload_id, wa_from, user_id, phone_number_id, sent_at, received_at, kind, body)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    for m in &updates.messages {
+        let added = insert.execute(params![
+            m.wamid,
+            payload_id,
+            m.from,
+            m.user_id,
+            m.phone_number_id,
+            m.timestamp,
+            now_ms,
+            kind(&m.content),
+            m.raw.to_string()
+        ])?;
+        if added == 1 {
+            out.new_messages += 1;
+        } else {
+            out.duplicate_messages += 1;
+        }
+    }
+    for s in &updates.statuses {
+        record_status(conn, s, payload_id, now_ms)?;
+        out.statuses += 1;
+    }
+    Ok(out)
+}
+
+fn record_status(
+    conn: &Connection,
+    s: &StatusUpdate,
+    payload_id: i64,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO message_status_events (wamid, status, at, error_code, body, payload_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![s.wamid, s.status, s.timestamp, s.error_code, Value::to_string(&s.raw), payload_id])?;
+    let r = rank(&s.status);
+    if r > 0 {
+        conn.prepare_cached(
+            "INSERT INTO message_delivery (wamid, state, rank, error_code, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (wamid) DO UPDATE SET state = excluded.state, rank = excluded.rank,
+                 error_code = excluded.error_code, updated_at = excluded.updated_at
+             WHERE excluded.rank > message_delivery.rank",
+        )?
+        .execute(params![s.wamid, s.status, r, s.error_code, now_ms])?;
+    }
+    Ok(())
+}

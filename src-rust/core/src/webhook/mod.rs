@@ -1,0 +1,130 @@
+//! The web edge: `GET /webhook` (Meta's verification) and `POST /webhook` (updates). The only
+//! module that knows about HTTP. A POST is answered 200 only after its rows are committed;
+//! anything the database cannot take is a 503, so Meta retries (it does, for up to 7 days).
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use subtle::ConstantTimeEq;
+use tower_http::timeout::TimeoutLayer;
+
+use crate::ingest::{ingest, Ingested};
+use crate::whatsapp::signature;
+use crate::Desk;
+
+/// A little above Meta's documented 3 MB maximum body.
+pub const BODY_LIMIT: usize = 3 * 1024 * 1024 + 512 * 1024;
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
+const MAX_CHALLENGE: usize = 256;
+
+/// Secrets the edge needs; held in memory only, loaded from the keyring by the caller.
+#[derive(Clone)]
+pub struct WebhookSecrets {
+    pub app_secret: Arc<[u8]>,
+    pub verify_token: Arc<str>,
+}
+
+impl std::fmt::Debug for WebhookSecrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WebhookSecrets(<redacted>)")
+    }
+}
+
+#[derive(Clone)]
+struct Edge {
+    desk: Arc<Desk>,
+    secrets: WebhookSecrets,
+}
+
+pub fn router(desk: Arc<Desk>, secrets: WebhookSecrets) -> Router {
+    Router::new()
+        .route("/webhook", get(verify).post(receive))
+        .route("/healthz", get(|| async { "ok" }))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .with_state(Edge { desk, secrets })
+}
+
+fn reply(status: StatusCode, message: &str) -> Response {
+    (status, Json(serde_json::json!({ "error": message }))).into_response()
+}
+
+#[derive(Deserialize)]
+struct VerifyQuery {
+    #[serde(rename = "hub.mode")]
+    mode: Option<String>,
+    #[serde(rename = "hub.verify_token")]
+    verify_token: Option<String>,
+    #[serde(rename = "hub.challenge")]
+    challenge: Option<String>,
+}
+
+/// Meta's subscription check: echo the challenge when the token matches.
+async fn verify(State(edge): State<Edge>, Query(q): Query<VerifyQuery>) -> Response {
+    let token_ok = q.verify_token.as_deref().is_some_and(|t| {
+        !edge.secrets.verify_token.is_empty()
+            && bool::from(t.as_bytes().ct_eq(edge.secrets.verify_token.as_bytes()))
+    });
+    let challenge = q.challenge.unwrap_or_default();
+    let challenge_ok = !challenge.is_empty()
+        && challenge.len() <= MAX_CHALLENGE
+        && challenge.chars().all(|c| c.is_ascii_graphic());
+    if q.mode.as_deref() != Some("subscribe") || !token_ok || !challenge_ok {
+        tracing::warn!("webhook verification refused");
+        return reply(StatusCode::FORBIDDEN, "verification refused");
+    }
+    tracing::info!("webhook verified by Meta");
+    ([(header::CONTENT_TYPE, "text/plain")], challenge).into_response()
+}
+
+async fn receive(State(edge): State<Edge>, headers: HeaderMap, body: Bytes) -> Response {
+    let sig = headers
+        .get("x-hub-signature-256")
+        .and_then(|v| v.to_str().ok());
+    if !signature::verify(&edge.secrets.app_secret, &body, sig) {
+        tracing::warn!(
+            bytes = body.len(),
+            "webhook with a missing or wrong signature refused"
+        );
+        return reply(StatusCode::UNAUTHORIZED, "invalid signature");
+    }
+    let desk = edge.desk.clone();
+    let stored = tokio::task::spawn_blocking(move || {
+        let now = desk.now_ms();
+        desk.write(|tx| Ok(ingest(tx, &body, now)?))
+    })
+    .await;
+    match stored {
+        Ok(Ok(ingested)) => answer(ingested),
+        Ok(Err(e)) => {
+            tracing::error!(code = e.code(), "webhook not stored; asking Meta to retry");
+            reply(StatusCode::SERVICE_UNAVAILABLE, "temporarily unavailable")
+        }
+        Err(_) => reply(StatusCode::SERVICE_UNAVAILABLE, "temporarily unavailable"),
+    }
+}
+
+fn answer(i: Ingested) -> Response {
+    tracing::debug!(
+        payload = i.payload_id,
+        new = i.new_messages,
+        duplicates = i.duplicate_messages,
+        statuses = i.statuses,
+        skipped = i.skipped,
+        "webhook stored"
+    );
+    if !i.parse_ok {
+        // Stored for inspection, but it is not a webhook: say so plainly.
+        return reply(StatusCode::BAD_REQUEST, "body is not valid JSON");
+    }
+    (StatusCode::OK, Json(serde_json::json!({ "status": "ok" }))).into_response()
+}
