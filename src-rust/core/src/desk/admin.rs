@@ -59,6 +59,12 @@ impl Desk {
         self.insert_user(&actor.audit_name(), new)
     }
 
+    /// For the headless server's `add-user`, run by the machine's operator, who already holds
+    /// the database key: there is no staff session to check, so it is audited as `operator`.
+    pub fn create_user_as_operator(&self, new: &NewUser) -> Result<StaffSummary> {
+        self.insert_user("operator", new)
+    }
+
     /// Shared by the admin screen and first-run set-up.
     pub(crate) fn insert_user(&self, actor: &str, new: &NewUser) -> Result<StaffSummary> {
         let username = validate_username(&new.username)?;

@@ -1,5 +1,6 @@
 //! Secrets: where the database key lives (the OS keyring), how it is made, and how the
 //! recovery key can re-seat it when the keyring is lost.
+mod files;
 mod memory;
 mod os;
 pub mod recovery;
@@ -9,6 +10,7 @@ use std::fmt;
 use rand::RngCore;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
+pub use files::FileSecretStore;
 pub use memory::MemorySecretStore;
 pub use os::OsKeyring;
 pub use recovery::{RecoveryKey, WrappedKey};

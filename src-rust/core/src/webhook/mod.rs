@@ -58,6 +58,18 @@ fn reply(status: StatusCode, message: &str) -> Response {
     (status, Json(serde_json::json!({ "error": message }))).into_response()
 }
 
+/// Serves `app` until `shutdown` resolves, finishing requests in flight (so no acknowledged
+/// webhook is cut off half-way).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
 #[derive(Deserialize)]
 struct VerifyQuery {
     #[serde(rename = "hub.mode")]

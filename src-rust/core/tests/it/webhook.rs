@@ -36,7 +36,7 @@ async fn start() -> Server {
 }
 
 fn fixtures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/whatsapp-fixtures")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/whatsapp")
 }
 
 fn fixture(name: &str) -> Vec<u8> {

@@ -1,0 +1,175 @@
+//! The server's configuration: a TOML file, then environment variables on top.
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the configuration file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the configuration file {path} is not valid: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("{name} is not valid: {message}")]
+    Env { name: &'static str, message: String },
+    #[error("no data folder: set data_dir in the configuration file or INTAKE_DATA_DIR")]
+    NoDataDir,
+}
+
+/// Where the database key and the WhatsApp secrets come from.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Secrets {
+    /// The OS keyring of the user running the server (a desktop session's Secret Service).
+    OsKeyring,
+    /// One file per secret in this folder (owner-only permissions).
+    Dir(PathBuf),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    #[serde(default = "default_bind")]
+    pub bind: SocketAddr,
+    pub data_dir: Option<PathBuf>,
+    #[serde(default = "default_secrets")]
+    pub secrets: Secrets,
+    #[serde(default = "default_graph_base")]
+    pub graph_base_url: String,
+    #[serde(default = "default_graph_version")]
+    pub graph_version: String,
+    pub phone_number_id: Option<String>,
+    /// The public HTTPS address Meta calls (printed in the ready line when set).
+    pub public_url: Option<String>,
+}
+
+fn default_bind() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 8080))
+}
+
+fn default_secrets() -> Secrets {
+    Secrets::OsKeyring
+}
+
+fn default_graph_base() -> String {
+    "https://graph.facebook.com".into()
+}
+
+fn default_graph_version() -> String {
+    "v23.0".into()
+}
+
+impl ServerConfig {
+    pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: path.to_owned(),
+            message: e.message().to_owned(),
+        })
+    }
+
+    /// The file (if any), then `INTAKE_BIND`, `INTAKE_DATA_DIR`, `INTAKE_SECRETS_DIR`.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let mut config = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                    path: path.to_owned(),
+                    source,
+                })?;
+                Self::parse(&text, path)?
+            }
+            None => Self::parse("", Path::new("(defaults)"))?,
+        };
+        if let Some(bind) = env("INTAKE_BIND") {
+            config.bind = bind.trim().parse().map_err(|_| ConfigError::Env {
+                name: "INTAKE_BIND",
+                message: "expected an address like 127.0.0.1:8080".into(),
+            })?;
+        }
+        if let Some(dir) = env("INTAKE_DATA_DIR").filter(|d| !d.trim().is_empty()) {
+            config.data_dir = Some(PathBuf::from(dir));
+        }
+        if let Some(dir) = env("INTAKE_SECRETS_DIR").filter(|d| !d.trim().is_empty()) {
+            config.secrets = Secrets::Dir(PathBuf::from(dir));
+        }
+        if config.data_dir.is_none() {
+            return Err(ConfigError::NoDataDir);
+        }
+        Ok(config)
+    }
+
+    pub fn data_dir(&self) -> Result<&Path, ConfigError> {
+        self.data_dir.as_deref().ok_or(ConfigError::NoDataDir)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |k| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn file_then_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("server.toml");
+        std::fs::write(
+            &path,
+            "bind = \"0.0.0.0:9000\"\ndata_dir = \"/srv/intake\"\nsecrets = { dir = \"/srv/secrets\" }\nphone_number_id = \"106540352242922\"\n",
+        )
+        .unwrap();
+        let c = ServerConfig::load(Some(&path), env(&[])).unwrap();
+        assert_eq!(c.bind.port(), 9000);
+        assert_eq!(c.secrets, Secrets::Dir("/srv/secrets".into()));
+        assert_eq!(c.graph_version, "v23.0");
+        let c = ServerConfig::load(
+            Some(&path),
+            env(&[
+                ("INTAKE_BIND", "127.0.0.1:0"),
+                ("INTAKE_DATA_DIR", "/tmp/x"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.bind.port(), 0);
+        assert_eq!(c.data_dir.as_deref(), Some(Path::new("/tmp/x")));
+    }
+
+    #[test]
+    fn bad_configuration_is_named_clearly() {
+        let p = Path::new("server.toml");
+        for (text, needle) in [
+            ("bnd = \"x\"", "unknown field"),
+            ("bind = \"not an address\"", "invalid"),
+            ("secrets = \"cloud\"", "unknown variant"),
+            ("data_dir = 42", "invalid type"),
+            ("[[[", ""),
+        ] {
+            let e = ServerConfig::parse(text, p).unwrap_err().to_string();
+            assert!(e.contains("server.toml"), "{e}");
+            assert!(e.contains(needle), "{text}: {e}");
+        }
+        let e = ServerConfig::load(None, env(&[])).unwrap_err();
+        assert!(matches!(e, ConfigError::NoDataDir));
+        let e = ServerConfig::load(
+            None,
+            env(&[("INTAKE_DATA_DIR", "/x"), ("INTAKE_BIND", "localhost")]),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("INTAKE_BIND"), "{e}");
+        let missing =
+            ServerConfig::load(Some(Path::new("/no/such/file.toml")), env(&[])).unwrap_err();
+        assert!(missing.to_string().contains("cannot read"), "{missing}");
+    }
+}

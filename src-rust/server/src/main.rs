@@ -1,0 +1,246 @@
+//! `intake-server`: Intake Desk's webhook server without the desktop UI, for servers and load
+//! tests. Same core, same database format, same rules as the app.
+//!
+//!   intake-server --config server.toml init --clinic-name N --username U --display-name D
+//!   intake-server --config server.toml add-user --username U --display-name D --role doctor
+//!   intake-server --config server.toml serve
+//!
+//! Passwords are read from standard input, never from arguments (which other users can see).
+mod config;
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use intake_core::auth::Role;
+use intake_core::desk::NewUser;
+use intake_core::keys::{FileSecretStore, OsKeyring, SecretStore};
+use intake_core::webhook::{router, serve, WebhookSecrets};
+use intake_core::{Config, DataDir, Desk, Launcher, SetupRequest, StartupStatus, SystemClock};
+
+use crate::config::{Secrets, ServerConfig};
+
+/// Names of the WhatsApp secrets in the secret store (or environment variables instead).
+const APP_SECRET: (&str, &str) = ("whatsapp-app-secret", "INTAKE_WA_APP_SECRET");
+const VERIFY_TOKEN: (&str, &str) = ("whatsapp-verify-token", "INTAKE_WA_VERIFY_TOKEN");
+
+#[derive(Parser)]
+#[command(
+    name = "intake-server",
+    version,
+    about = "Intake Desk's WhatsApp webhook server, without the desktop UI"
+)]
+struct Cli {
+    /// TOML configuration file (see README: Headless server).
+    #[arg(long, env = "INTAKE_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the encrypted database and the first admin (password on standard input).
+    /// Prints the recovery key once.
+    Init {
+        #[arg(long)]
+        clinic_name: String,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        display_name: String,
+    },
+    /// Add a staff account (password on standard input).
+    AddUser {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        display_name: String,
+        /// front_desk, doctor or admin
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+    },
+    /// Run the webhook server until interrupted.
+    Serve,
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| "expected front_desk, doctor or admin".into())
+}
+
+/// What went wrong, in words for the operator; exit code 1.
+#[derive(Debug)]
+struct Failure(String);
+
+impl From<intake_core::Error> for Failure {
+    fn from(e: intake_core::Error) -> Self {
+        tracing::debug!(detail = %e, "core error");
+        Self(e.body().message)
+    }
+}
+
+impl From<config::ConfigError> for Failure {
+    fn from(e: config::ConfigError) -> Self {
+        Self(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("INTAKE_DESK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(message)) => {
+            eprintln!("intake-server: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    let config = ServerConfig::load(cli.config.as_deref(), |k| std::env::var(k).ok())?;
+    let secrets: Arc<dyn SecretStore> = match &config.secrets {
+        Secrets::OsKeyring => Arc::new(OsKeyring::new()),
+        Secrets::Dir(dir) => Arc::new(FileSecretStore::new(dir)),
+    };
+    let launcher = Launcher::new(
+        Config::new(DataDir::new(config.data_dir()?)),
+        secrets.clone(),
+        Arc::new(SystemClock),
+    );
+    match cli.command {
+        Command::Init {
+            clinic_name,
+            username,
+            display_name,
+        } => init(&launcher, clinic_name, username, display_name),
+        Command::AddUser {
+            username,
+            display_name,
+            role,
+        } => {
+            let password = read_password()?;
+            let user = NewUser {
+                username,
+                display_name,
+                role,
+                password,
+            };
+            let created = open(&launcher)?.create_user_as_operator(&user)?;
+            println!("Created {} ({}).", created.username, created.role.as_str());
+            Ok(())
+        }
+        Command::Serve => serve_webhooks(&config, &launcher, secrets.as_ref()),
+    }
+}
+
+fn read_password() -> Result<String, Failure> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| Failure(format!("cannot read the password from standard input: {e}")))?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_owned())
+}
+
+fn open(launcher: &Launcher) -> Result<Arc<Desk>, Failure> {
+    match launcher.status() {
+        StartupStatus::Ready { .. } => Ok(launcher.desk()?),
+        StartupStatus::FirstRun => Err(Failure(
+            "There is no database in the data folder yet: run `intake-server init` first.".into(),
+        )),
+        StartupStatus::NeedsRecovery { reason } => Err(Failure(reason.message)),
+        StartupStatus::Failed { error } => Err(Failure(error.message)),
+    }
+}
+
+fn init(
+    launcher: &Launcher,
+    clinic_name: String,
+    username: String,
+    display_name: String,
+) -> Result<(), Failure> {
+    if launcher.status() != StartupStatus::FirstRun {
+        return Err(Failure(
+            "The data folder already holds an Intake Desk database; nothing was changed.".into(),
+        ));
+    }
+    let recovery = launcher.begin_setup()?;
+    let password = read_password()?;
+    let last_group = recovery.rsplit('-').next().unwrap_or_default().to_owned();
+    launcher.finish_setup(&SetupRequest {
+        clinic_name,
+        username,
+        display_name,
+        password,
+        // The operator reads the key from this terminal; there is no screen to type it back on.
+        recovery_confirmation: last_group,
+    })?;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "Database created.\n\nRecovery key (shown once: write it down and keep it somewhere safe; it is\nthe only way to open the records if the key store is lost):\n\n    {recovery}\n"
+    );
+    Ok(())
+}
+
+fn webhook_secret(store: &dyn SecretStore, (name, env): (&str, &str)) -> Result<String, Failure> {
+    if let Ok(v) = std::env::var(env) {
+        if !v.trim().is_empty() {
+            return Ok(v.trim().to_owned());
+        }
+    }
+    match store.get(name) {
+        Ok(Some(v)) if !v.trim().is_empty() => Ok(v.trim().to_owned()),
+        Ok(_) => Err(Failure(format!(
+            "No {name} configured: put it in the secret store under that name, or set {env}."
+        ))),
+        Err(e) => Err(intake_core::Error::from(e).into()),
+    }
+}
+
+fn serve_webhooks(
+    config: &ServerConfig,
+    launcher: &Launcher,
+    store: &dyn SecretStore,
+) -> Result<(), Failure> {
+    let desk = open(launcher)?;
+    let secrets = WebhookSecrets {
+        app_secret: Arc::from(webhook_secret(store, APP_SECRET)?.into_bytes()),
+        verify_token: Arc::from(webhook_secret(store, VERIFY_TOKEN)?),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(config.bind)
+            .await
+            .map_err(|e| Failure(format!("cannot listen on {}: {e}", config.bind)))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| Failure(format!("cannot read the listening address: {e}")))?;
+        let public = config
+            .public_url
+            .as_deref()
+            .map(|u| format!(" (public: {}/webhook)", u.trim_end_matches('/')))
+            .unwrap_or_default();
+        // One line on stdout when ready: scripts and the load generator wait for it.
+        println!("ready: webhook at http://{addr}/webhook{public}");
+        let _ = std::io::stdout().flush();
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+            tracing::info!("stopping: finishing requests in flight");
+        };
+        serve(listener, router(desk, secrets), shutdown)
+            .await
+            .map_err(|e| Failure(format!("the server stopped: {e}")))
+    })
+}
