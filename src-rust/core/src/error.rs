@@ -105,6 +105,7 @@ impl Error {
                 StoreError::Busy => s("store.busy", "The database is busy. Wait a moment and try again."),
                 StoreError::DiskFull => s("store.disk_full", "The disk is full. Free some space and try again; nothing was lost."),
                 StoreError::ReadOnly => s("store.read_only", "The database cannot be written (read-only folder or file). Check the folder's permissions."),
+                StoreError::WriteFailed => s("store.write_failed", "The database could not save this. Try again; if it keeps happening, check the disk."),
                 StoreError::Sqlite(_) | StoreError::Migration(_) => s("store.internal", "Something went wrong in the database. Try again; if it keeps happening, note the time and contact support."),
                 StoreError::Io(_) => s("store.io", "A file could not be read or written. Check the disk and folder permissions."),
             },

@@ -239,7 +239,9 @@ fn serve_webhooks(
             let _ = tokio::signal::ctrl_c().await;
             tracing::info!("stopping: finishing requests in flight");
         };
-        serve(listener, router(desk, secrets), shutdown)
+        let app = router(desk, secrets)
+            .map_err(|e| Failure(format!("cannot start the webhook writer: {e}")))?;
+        serve(listener, app, shutdown)
             .await
             .map_err(|e| Failure(format!("the server stopped: {e}")))
     })

@@ -38,6 +38,9 @@ pub enum StoreError {
     DiskFull,
     #[error("the database is read-only")]
     ReadOnly,
+    /// A write that failed for a reason shared by a whole batch (see ingest::group).
+    #[error("the database write failed")]
+    WriteFailed,
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
     #[error("schema migration failed: {0}")]

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use subtle::ConstantTimeEq;
 use tower_http::timeout::TimeoutLayer;
 
-use crate::ingest::{ingest, Ingested};
+use crate::ingest::{GroupCommitter, Ingested};
 use crate::whatsapp::signature;
 use crate::Desk;
 
@@ -38,11 +38,17 @@ impl std::fmt::Debug for WebhookSecrets {
 
 #[derive(Clone)]
 struct Edge {
-    desk: Arc<Desk>,
+    writer: GroupCommitter,
     secrets: WebhookSecrets,
 }
 
-pub fn router(desk: Arc<Desk>, secrets: WebhookSecrets) -> Router {
+/// The edge's routes. Starts the group-commit writer thread for `desk`.
+pub fn router(desk: Arc<Desk>, secrets: WebhookSecrets) -> std::io::Result<Router> {
+    let writer = GroupCommitter::start(desk)?;
+    Ok(routes(writer, secrets))
+}
+
+fn routes(writer: GroupCommitter, secrets: WebhookSecrets) -> Router {
     Router::new()
         .route("/webhook", get(verify).post(receive))
         .route("/healthz", get(|| async { "ok" }))
@@ -51,7 +57,7 @@ pub fn router(desk: Arc<Desk>, secrets: WebhookSecrets) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
-        .with_state(Edge { desk, secrets })
+        .with_state(Edge { writer, secrets })
 }
 
 fn reply(status: StatusCode, message: &str) -> Response {
@@ -109,19 +115,12 @@ async fn receive(State(edge): State<Edge>, headers: HeaderMap, body: Bytes) -> R
         );
         return reply(StatusCode::UNAUTHORIZED, "invalid signature");
     }
-    let desk = edge.desk.clone();
-    let stored = tokio::task::spawn_blocking(move || {
-        let now = desk.now_ms();
-        desk.write(|tx| Ok(ingest(tx, &body, now)?))
-    })
-    .await;
-    match stored {
-        Ok(Ok(ingested)) => answer(ingested),
-        Ok(Err(e)) => {
-            tracing::error!(code = e.code(), "webhook not stored; asking Meta to retry");
+    match edge.writer.submit(body.to_vec()).await {
+        Ok(ingested) => answer(ingested),
+        Err(e) => {
+            tracing::error!(detail = %e, "webhook not stored; asking Meta to retry");
             reply(StatusCode::SERVICE_UNAVAILABLE, "temporarily unavailable")
         }
-        Err(_) => reply(StatusCode::SERVICE_UNAVAILABLE, "temporarily unavailable"),
     }
 }
 

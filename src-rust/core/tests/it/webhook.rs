@@ -24,7 +24,7 @@ async fn start() -> Server {
         app_secret: Arc::from(SECRET),
         verify_token: Arc::from(VERIFY),
     };
-    let app = router(f.desk(), secrets);
+    let app = router(f.desk(), secrets).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await });
@@ -310,4 +310,26 @@ async fn a_database_that_cannot_commit_gets_503_never_200() {
     // Meta's retry then lands.
     assert_eq!(s.signed(fixture("text.json")).await.0, StatusCode::OK);
     assert_eq!(s.count("inbound_messages"), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_deliveries_are_all_acknowledged_and_stored_once() {
+    let s = Arc::new(start().await);
+    let template = String::from_utf8(fixture("text.json")).unwrap();
+    let original = "wamid.HBgLMzQ2MDAxMTEyMjIVAgASGBQzQUYxAA==";
+    let mut tasks = Vec::new();
+    for i in 0..300 {
+        // Every third request repeats an earlier message, as Meta's retries do.
+        let id = format!("wamid.concurrent.{}", if i % 3 == 0 { i / 3 } else { i });
+        let body = template.replace(original, &id).into_bytes();
+        let s = s.clone();
+        tasks.push(tokio::spawn(async move { s.signed(body).await.0 }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), StatusCode::OK);
+    }
+    let distinct: std::collections::BTreeSet<usize> =
+        (0..300).map(|i| if i % 3 == 0 { i / 3 } else { i }).collect();
+    assert_eq!(s.count("webhook_payloads"), 300);
+    assert_eq!(s.count("inbound_messages"), distinct.len() as i64);
 }

@@ -1,5 +1,8 @@
 //! The durable half of `POST /webhook`: in one transaction, the raw body, every new inbound
 //! message (keyed by wamid) and every status. The HTTP edge answers 200 only after this commits.
+mod group;
+
+pub use group::GroupCommitter;
 use rusqlite::{params, Connection};
 use serde_json::Value;
 

@@ -1,0 +1,96 @@
+//! Group commit: one writer thread takes every webhook body waiting at that moment and stores
+//! them in a single transaction, then answers each request. Each POST is still acknowledged
+//! only after its own rows are durable, but one fsync serves many requests, which is how the
+//! edge gets past the disk's fsync rate.
+use std::sync::Arc;
+
+use tokio::sync::{mpsc, oneshot};
+
+use super::{ingest, Ingested};
+use crate::store::StoreError;
+use crate::{Desk, Error, Result};
+
+/// How many bodies one transaction takes at most; bounds the latency of the first in line.
+const MAX_BATCH: usize = 512;
+/// Requests waiting for the writer; beyond this, callers wait (backpressure).
+const QUEUE: usize = 4096;
+
+struct Job {
+    body: Vec<u8>,
+    reply: oneshot::Sender<Result<Ingested>>,
+}
+
+#[derive(Clone)]
+pub struct GroupCommitter {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl std::fmt::Debug for GroupCommitter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("GroupCommitter")
+    }
+}
+
+impl GroupCommitter {
+    /// Starts the writer thread. It ends when every `GroupCommitter` clone is dropped.
+    pub fn start(desk: Arc<Desk>) -> std::io::Result<Self> {
+        let (jobs, rx) = mpsc::channel(QUEUE);
+        std::thread::Builder::new()
+            .name("webhook-writer".into())
+            .spawn(move || run(&desk, rx))?;
+        Ok(Self { jobs })
+    }
+
+    /// Stores one body; resolves once it is committed (or the commit failed).
+    pub async fn submit(&self, body: Vec<u8>) -> Result<Ingested> {
+        let (reply, answer) = oneshot::channel();
+        self.jobs
+            .send(Job { body, reply })
+            .await
+            .map_err(|_| Error::WrongPhase("the webhook writer has stopped"))?;
+        answer
+            .await
+            .map_err(|_| Error::WrongPhase("the webhook writer has stopped"))?
+    }
+}
+
+fn run(desk: &Desk, mut rx: mpsc::Receiver<Job>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while let Some(first) = rx.blocking_recv() {
+        batch.push(first);
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let now = desk.now_ms();
+        let stored = desk.write(|tx| {
+            batch
+                .iter()
+                .map(|job| Ok(ingest(tx, &job.body, now)?))
+                .collect::<Result<Vec<_>>>()
+        });
+        match stored {
+            Ok(results) => {
+                for (job, result) in batch.drain(..).zip(results) {
+                    let _ = job.reply.send(Ok(result));
+                }
+            }
+            Err(e) => {
+                // Nothing in this batch was committed: every request gets an error, so each is
+                // answered 5xx and Meta retries it.
+                tracing::error!(detail = %e, size = batch.len(), "webhook batch not stored");
+                for job in batch.drain(..) {
+                    let shared = match &e {
+                        Error::Store(StoreError::DiskFull) => StoreError::DiskFull,
+                        Error::Store(StoreError::ReadOnly) => StoreError::ReadOnly,
+                        Error::Store(StoreError::Busy) => StoreError::Busy,
+                        _ => StoreError::WriteFailed,
+                    };
+                    let _ = job.reply.send(Err(shared.into()));
+                }
+            }
+        }
+    }
+}
