@@ -205,7 +205,7 @@ fn main() {
     sorted.sort();
     println!("webhook ingress: {patients} patients x {messages} messages = {total} signed webhooks, {concurrency} concurrent");
     println!(
-        "  acknowledged after durable commit: {}/s ({} in {:.2} s)",
+        "  acknowledged after durable commit: {:.0}/s ({} in {:.2} s)",
         (total - failures) as f64 / elapsed.as_secs_f64(),
         total - failures,
         elapsed.as_secs_f64()

@@ -5,6 +5,7 @@ use rusqlite_migration::{Migrations, M};
 const STEPS: &[&str] = &[
     include_str!("migrations/001_foundation.sql"),
     include_str!("migrations/002_webhook_ingress.sql"),
+    include_str!("migrations/003_outbox.sql"),
 ];
 
 pub const LATEST_VERSION: i64 = STEPS.len() as i64;

@@ -6,5 +6,6 @@ mod common;
 mod encryption;
 mod os_keyring;
 mod permissions;
+mod sender;
 mod startup;
 mod webhook;
