@@ -328,8 +328,9 @@ async fn concurrent_deliveries_are_all_acknowledged_and_stored_once() {
     for t in tasks {
         assert_eq!(t.await.unwrap(), StatusCode::OK);
     }
-    let distinct: std::collections::BTreeSet<usize> =
-        (0..300).map(|i| if i % 3 == 0 { i / 3 } else { i }).collect();
+    let distinct: std::collections::BTreeSet<usize> = (0..300)
+        .map(|i| if i % 3 == 0 { i / 3 } else { i })
+        .collect();
     assert_eq!(s.count("webhook_payloads"), 300);
     assert_eq!(s.count("inbound_messages"), distinct.len() as i64);
 }
