@@ -1,95 +1,8 @@
 //! The real `intake-server` binary: init, add-user, serve on a free port, a signed webhook over
 //! real HTTP, and the clear failures an operator can run into.
-use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_intake-server");
-const SECRET: &str = "server-test-app-secret";
-
-struct Site {
-    dir: tempfile::TempDir,
-}
-
-impl Site {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let config = format!(
-            "bind = \"127.0.0.1:0\"\ndata_dir = \"{}\"\nsecrets = {{ dir = \"{}\" }}\n",
-            dir.path().join("data").display(),
-            dir.path().join("secrets").display()
-        );
-        std::fs::write(dir.path().join("server.toml"), config).unwrap();
-        Self { dir }
-    }
-
-    fn config(&self) -> PathBuf {
-        self.dir.path().join("server.toml")
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(BIN);
-        c.arg("--config").arg(self.config()).args(args);
-        c.env_remove("INTAKE_WA_APP_SECRET")
-            .env_remove("INTAKE_WA_VERIFY_TOKEN");
-        c
-    }
-
-    fn run(&self, args: &[&str], stdin: &str) -> Output {
-        let mut child = self
-            .command(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    }
-
-    fn init(&self) -> Output {
-        self.run(
-            &[
-                "init",
-                "--clinic-name",
-                "Clínica Norte",
-                "--username",
-                "admin",
-                "--display-name",
-                "Ana Admin",
-            ],
-            "correct horse battery\n",
-        )
-    }
-
-    fn put_secret(&self, name: &str, value: &str) {
-        let dir = self.dir.path().join("secrets");
-        std::fs::write(dir.join(name), value).unwrap();
-    }
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn fixture(name: &str) -> Vec<u8> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/fixtures/whatsapp");
-    std::fs::read(dir.join(name)).unwrap()
-}
+use common::{text, Site, SECRET};
 
 #[test]
 fn init_add_user_and_serve_a_signed_webhook() {
@@ -131,25 +44,7 @@ fn init_add_user_and_serve_a_signed_webhook() {
         text(&out.stderr)
     );
 
-    site.put_secret("whatsapp-app-secret", SECRET);
-    site.put_secret("whatsapp-verify-token", "verify-me\n");
-    let child = site
-        .command(&["serve"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut server = Running(child);
-    let mut line = String::new();
-    BufReader::new(server.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("ready: webhook at ")
-        .unwrap_or_else(|| panic!("ready line: {line:?}"))
-        .to_owned();
+    let (_server, url) = site.serve();
 
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -157,7 +52,7 @@ fn init_add_user_and_serve_a_signed_webhook() {
         .unwrap();
     rt.block_on(async {
         let client = reqwest::Client::new();
-        let body = fixture("text.json");
+        let body = common::fixture("text.json");
         let sig = intake_core::whatsapp::signature::sign(SECRET.as_bytes(), &body);
         let r = client
             .post(&url)

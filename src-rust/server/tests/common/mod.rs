@@ -1,0 +1,118 @@
+//! Shared by the server's tests: a site (config, data and secrets folders) and the real binary.
+#![allow(dead_code)]
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_intake-server");
+pub const SECRET: &str = "server-test-app-secret";
+
+pub struct Site {
+    pub dir: tempfile::TempDir,
+}
+
+impl Site {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let config = format!(
+            "bind = \"127.0.0.1:0\"\ndata_dir = \"{}\"\nsecrets = {{ dir = \"{}\" }}\n",
+            dir.path().join("data").display(),
+            dir.path().join("secrets").display()
+        );
+        std::fs::write(dir.path().join("server.toml"), config).unwrap();
+        Self { dir }
+    }
+
+    pub fn config(&self) -> PathBuf {
+        self.dir.path().join("server.toml")
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(BIN);
+        c.arg("--config").arg(self.config()).args(args);
+        c.env_remove("INTAKE_WA_APP_SECRET")
+            .env_remove("INTAKE_WA_VERIFY_TOKEN");
+        c
+    }
+
+    pub fn run(&self, args: &[&str], stdin: &str) -> Output {
+        let mut child = self
+            .command(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    }
+
+    pub fn init(&self) -> Output {
+        self.run(
+            &[
+                "init",
+                "--clinic-name",
+                "Clínica Norte",
+                "--username",
+                "admin",
+                "--display-name",
+                "Ana Admin",
+            ],
+            "correct horse battery\n",
+        )
+    }
+
+    pub fn put_secret(&self, name: &str, value: &str) {
+        let dir = self.dir.path().join("secrets");
+        std::fs::write(dir.join(name), value).unwrap();
+    }
+}
+
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+pub struct Running(pub Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub fn fixture(name: &str) -> Vec<u8> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/fixtures/whatsapp");
+    std::fs::read(dir.join(name)).unwrap()
+}
+
+impl Site {
+    /// Starts `serve` with the WhatsApp secrets in place; returns it and its webhook URL.
+    pub fn serve(&self) -> (Running, String) {
+        self.put_secret("whatsapp-app-secret", SECRET);
+        self.put_secret("whatsapp-verify-token", "verify-me");
+        let child = self
+            .command(&["serve"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut server = Running(child);
+        let mut line = String::new();
+        BufReader::new(server.0.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("ready: webhook at ")
+            .unwrap_or_else(|| panic!("ready line: {line:?}"))
+            .to_owned();
+        (server, url)
+    }
+}
