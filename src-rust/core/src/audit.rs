@@ -34,6 +34,7 @@ pub enum Action {
     BackupRestored,
     SettingsChanged,
     AuditVerified,
+    ConsentRecorded,
 }
 
 impl Action {
@@ -61,6 +62,7 @@ impl Action {
             Self::BackupRestored => "backup.restored",
             Self::SettingsChanged => "settings.changed",
             Self::AuditVerified => "audit.verified",
+            Self::ConsentRecorded => "consent.recorded",
         }
     }
 }

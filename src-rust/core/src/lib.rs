@@ -12,6 +12,7 @@ pub mod ingest;
 pub mod keys;
 pub mod outbox;
 pub mod paths;
+pub mod processor;
 pub mod sender;
 pub mod startup;
 pub mod store;

@@ -124,6 +124,10 @@ impl Desk {
         &self.db
     }
 
+    pub fn clock_now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
     pub fn now_ms(&self) -> i64 {
         self.clock.now().timestamp_millis()
     }

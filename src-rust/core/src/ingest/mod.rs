@@ -23,7 +23,8 @@ pub struct Ingested {
 fn kind(c: &Content) -> &str {
     match c {
         Content::Text { .. } => "text",
-        Content::Reply { .. } => "reply",
+        Content::ButtonReply { .. } => "button_reply",
+        Content::ListReply { .. } => "list_reply",
         Content::TemplateButton { .. } => "template_button",
         Content::Media(m) => &m.kind,
         Content::Location { .. } => "location",

@@ -6,6 +6,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/001_foundation.sql"),
     include_str!("migrations/002_webhook_ingress.sql"),
     include_str!("migrations/003_outbox.sql"),
+    include_str!("migrations/004_conversations.sql"),
 ];
 
 pub const LATEST_VERSION: i64 = STEPS.len() as i64;

@@ -50,8 +50,13 @@ pub enum Content {
     Text {
         body: String,
     },
-    /// A reply button or list row tapped: the id we set, and the title shown.
-    Reply {
+    /// A reply button tapped: the id we set, and the title shown.
+    ButtonReply {
+        id: String,
+        title: String,
+    },
+    /// A list row chosen.
+    ListReply {
         id: String,
         title: String,
     },
@@ -192,6 +197,11 @@ impl Envelope {
     }
 }
 
+/// One stored message's JSON, read back (the processor reads `inbound_messages.body`).
+pub fn parse_message(raw: &Value, phone_number_id: &str) -> Option<Inbound> {
+    inbound(raw, phone_number_id, None)
+}
+
 fn inbound(m: &Value, phone_number_id: &str, contacts: Option<&Vec<Value>>) -> Option<Inbound> {
     let wamid = string_at(m, &["id"]).filter(|id| !id.is_empty() && id.len() <= 512)?;
     let timestamp = unix(m)?;
@@ -221,11 +231,11 @@ fn content(m: &Value, kind: &str) -> Content {
             body: s(&["text", "body"]),
         },
         "interactive" => match str_at(m, &["interactive", "type"]) {
-            Some("button_reply") => Content::Reply {
+            Some("button_reply") => Content::ButtonReply {
                 id: s(&["interactive", "button_reply", "id"]),
                 title: s(&["interactive", "button_reply", "title"]),
             },
-            Some("list_reply") => Content::Reply {
+            Some("list_reply") => Content::ListReply {
                 id: s(&["interactive", "list_reply", "id"]),
                 title: s(&["interactive", "list_reply", "title"]),
             },
@@ -325,7 +335,7 @@ mod tests {
         );
         assert_eq!(
             u.messages[0].content,
-            Content::Reply {
+            Content::ButtonReply {
                 id: "yes".into(),
                 title: "Yes".into()
             }

@@ -6,6 +6,7 @@ mod common;
 mod encryption;
 mod os_keyring;
 mod permissions;
+mod pipeline;
 mod sender;
 mod startup;
 mod webhook;

@@ -16,11 +16,11 @@ use serde_json::{json, Value};
 use crate::common::clinic;
 
 #[derive(Default)]
-struct Fake {
+pub struct Fake {
     /// Requests answered 500 before the fake "recovers".
     outage: AtomicUsize,
-    accepted: Mutex<Vec<(String, String)>>,
-    seen: Mutex<Vec<Value>>,
+    pub accepted: Mutex<Vec<(String, String)>>,
+    pub seen: Mutex<Vec<Value>>,
 }
 
 async fn messages(
@@ -68,7 +68,7 @@ async fn messages(
     }
 }
 
-async fn fake_graph(outage: usize) -> (Arc<Fake>, String) {
+pub async fn fake_graph(outage: usize) -> (Arc<Fake>, String) {
     let fake = Arc::new(Fake::default());
     fake.outage.store(outage, Ordering::SeqCst);
     let app = Router::new()

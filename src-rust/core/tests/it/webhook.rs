@@ -9,16 +9,16 @@ use reqwest::StatusCode;
 
 use crate::common::{clinic, Fixture};
 
-const SECRET: &[u8] = b"app-secret-for-tests";
+pub const SECRET: &[u8] = b"app-secret-for-tests";
 const VERIFY: &str = "verify-token-for-tests";
 
-struct Server {
-    base: String,
-    client: reqwest::Client,
-    f: Fixture,
+pub struct Server {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub f: Fixture,
 }
 
-async fn start() -> Server {
+pub async fn start() -> Server {
     let f = clinic();
     let secrets = WebhookSecrets {
         app_secret: Arc::from(SECRET),
@@ -39,7 +39,7 @@ fn fixtures_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/whatsapp")
 }
 
-fn fixture(name: &str) -> Vec<u8> {
+pub fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(fixtures_dir().join(name)).unwrap()
 }
 
@@ -57,12 +57,12 @@ impl Server {
         (status, res.text().await.unwrap())
     }
 
-    async fn signed(&self, body: Vec<u8>) -> (StatusCode, String) {
+    pub async fn signed(&self, body: Vec<u8>) -> (StatusCode, String) {
         let sig = sign(SECRET, &body);
         self.post(body, Some(sig)).await
     }
 
-    fn count(&self, table: &str) -> i64 {
+    pub fn count(&self, table: &str) -> i64 {
         self.f
             .desk()
             .db()
@@ -116,7 +116,8 @@ async fn every_fixture_is_accepted_and_stored() {
         "image",
         "location",
         "reaction",
-        "reply",
+        "button_reply",
+        "list_reply",
         "system",
         "template_button",
         "text",
