@@ -52,6 +52,21 @@ ensure_toolchain() {
     echo "Node.js 20+ with npm is not installed. Install it (e.g. apt-get install nodejs npm) and re-run." >&2
     exit 1
   fi
+  claim_target_dir
+}
+
+# Cargo's fingerprints do not notice that the same workspace crates now come from another
+# checkout (a fresh CI clone next to a developer's tree): it could reuse the other tree's build.
+# When the checkout using this target dir changes, rebuild this project's own crates (the
+# dependencies stay cached).
+claim_target_dir() {
+  local stamp="$CARGO_TARGET_DIR/.intake-desk-checkout"
+  mkdir -p "$CARGO_TARGET_DIR"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" != "$ROOT" ]; then
+    say "Target dir last used by $(cat "$stamp"): rebuilding this checkout's crates"
+    (cd "$ROOT" && cargo clean -q -p intake-core -p intake-server -p intake-desk)
+  fi
+  printf '%s' "$ROOT" > "$stamp"
 }
 
 ensure_ui_deps() {
