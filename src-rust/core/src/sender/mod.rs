@@ -3,6 +3,7 @@
 //! by Meta's error code and writing the outcome (wamid, retry time or plain-language reason)
 //! back to the outbox row. Base URL and version are configuration, so tests use a local fake.
 pub mod classify;
+pub mod media;
 
 use std::num::NonZeroU32;
 use std::sync::Arc;

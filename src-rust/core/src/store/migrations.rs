@@ -7,6 +7,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/002_webhook_ingress.sql"),
     include_str!("migrations/003_outbox.sql"),
     include_str!("migrations/004_conversations.sql"),
+    include_str!("migrations/005_media_bytes.sql"),
 ];
 
 pub const LATEST_VERSION: i64 = STEPS.len() as i64;
