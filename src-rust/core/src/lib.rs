@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod auth;
 pub mod backup;
+pub mod bot;
 pub mod clock;
 pub mod desk;
 pub mod engine;

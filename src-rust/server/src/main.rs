@@ -15,16 +15,22 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use intake_core::auth::Role;
+use intake_core::bot::Bot;
 use intake_core::desk::NewUser;
+use intake_core::engine::Settings;
+use intake_core::form::Form;
 use intake_core::keys::{FileSecretStore, OsKeyring, SecretStore};
+use intake_core::sender::GraphConfig;
 use intake_core::webhook::{router, serve, WebhookSecrets};
 use intake_core::{Config, DataDir, Desk, Launcher, SetupRequest, StartupStatus, SystemClock};
+use tokio::sync::Notify;
 
 use crate::config::{Secrets, ServerConfig};
 
 /// Names of the WhatsApp secrets in the secret store (or environment variables instead).
 const APP_SECRET: (&str, &str) = ("whatsapp-app-secret", "INTAKE_WA_APP_SECRET");
 const VERIFY_TOKEN: (&str, &str) = ("whatsapp-verify-token", "INTAKE_WA_VERIFY_TOKEN");
+const ACCESS_TOKEN: (&str, &str) = ("whatsapp-access-token", "INTAKE_WA_ACCESS_TOKEN");
 
 #[derive(Parser)]
 #[command(
@@ -206,12 +212,52 @@ fn webhook_secret(store: &dyn SecretStore, (name, env): (&str, &str)) -> Result<
     }
 }
 
+/// The bot needs the access token and the phone number id; without them the server still
+/// stores every webhook (nothing is lost) but sends no replies, and says so.
+fn bot(
+    config: &ServerConfig,
+    desk: &Arc<Desk>,
+    store: &dyn SecretStore,
+) -> Result<Option<Bot>, Failure> {
+    let Ok(token) = webhook_secret(store, ACCESS_TOKEN) else {
+        eprintln!(
+            "intake-server: no WhatsApp access token ({} in the secret store, or {}): webhooks are stored, but no replies are sent.",
+            ACCESS_TOKEN.0, ACCESS_TOKEN.1
+        );
+        return Ok(None);
+    };
+    let Some(phone_number_id) = config
+        .phone_number_id
+        .clone()
+        .filter(|p| !p.trim().is_empty())
+    else {
+        return Err(Failure(
+            "An access token is configured but no phone_number_id: add it to the configuration file.".into(),
+        ));
+    };
+    let form =
+        Form::default_form().map_err(|e| Failure(format!("the intake form is not valid: {e}")))?;
+    let graph = GraphConfig {
+        base_url: config.graph_base_url.clone(),
+        version: config.graph_version.clone(),
+        phone_number_id,
+        token: Arc::from(token),
+    };
+    Ok(Some(Bot::new(
+        desk.clone(),
+        Arc::new(form),
+        Settings::default(),
+        graph,
+    )?))
+}
+
 fn serve_webhooks(
     config: &ServerConfig,
     launcher: &Launcher,
     store: &dyn SecretStore,
 ) -> Result<(), Failure> {
     let desk = open(launcher)?;
+    let bot = bot(config, &desk, store)?;
     let secrets = WebhookSecrets {
         app_secret: Arc::from(webhook_secret(store, APP_SECRET)?.into_bytes()),
         verify_token: Arc::from(webhook_secret(store, VERIFY_TOKEN)?),
@@ -235,14 +281,22 @@ fn serve_webhooks(
         // One line on stdout when ready: scripts and the load generator wait for it.
         println!("ready: webhook at http://{addr}/webhook{public}");
         let _ = std::io::stdout().flush();
+        let wake = Arc::new(Notify::new());
+        let stop = Arc::new(Notify::new());
+        let bot_task = bot.map(|b| tokio::spawn(b.run(wake.clone(), stop.clone())));
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
             tracing::info!("stopping: finishing requests in flight");
         };
-        let app = router(desk, secrets)
+        let app = router(desk, secrets, wake)
             .map_err(|e| Failure(format!("cannot start the webhook writer: {e}")))?;
-        serve(listener, app, shutdown)
+        let served = serve(listener, app, shutdown)
             .await
-            .map_err(|e| Failure(format!("the server stopped: {e}")))
+            .map_err(|e| Failure(format!("the server stopped: {e}")));
+        stop.notify_one();
+        if let Some(task) = bot_task {
+            let _ = task.await;
+        }
+        served
     })
 }

@@ -4,7 +4,7 @@
 //! edge gets past the disk's fsync rate.
 use std::sync::Arc;
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, Notify};
 
 use super::{ingest, Ingested};
 use crate::store::StoreError;
@@ -32,12 +32,13 @@ impl std::fmt::Debug for GroupCommitter {
 }
 
 impl GroupCommitter {
-    /// Starts the writer thread. It ends when every `GroupCommitter` clone is dropped.
-    pub fn start(desk: Arc<Desk>) -> std::io::Result<Self> {
+    /// Starts the writer thread. It ends when every `GroupCommitter` clone is dropped. `wake`
+    /// is notified after each commit that stored something, so the bot starts at once.
+    pub fn start(desk: Arc<Desk>, wake: Arc<Notify>) -> std::io::Result<Self> {
         let (jobs, rx) = mpsc::channel(QUEUE);
         std::thread::Builder::new()
             .name("webhook-writer".into())
-            .spawn(move || run(&desk, rx))?;
+            .spawn(move || run(&desk, &wake, rx))?;
         Ok(Self { jobs })
     }
 
@@ -54,7 +55,7 @@ impl GroupCommitter {
     }
 }
 
-fn run(desk: &Desk, mut rx: mpsc::Receiver<Job>) {
+fn run(desk: &Desk, wake: &Notify, mut rx: mpsc::Receiver<Job>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = rx.blocking_recv() {
         batch.push(first);
@@ -73,6 +74,9 @@ fn run(desk: &Desk, mut rx: mpsc::Receiver<Job>) {
         });
         match stored {
             Ok(results) => {
+                if results.iter().any(|r| r.new_messages > 0) {
+                    wake.notify_one();
+                }
                 for (job, result) in batch.drain(..).zip(results) {
                     let _ = job.reply.send(Ok(result));
                 }

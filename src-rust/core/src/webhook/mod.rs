@@ -42,9 +42,14 @@ struct Edge {
     secrets: WebhookSecrets,
 }
 
-/// The edge's routes. Starts the group-commit writer thread for `desk`.
-pub fn router(desk: Arc<Desk>, secrets: WebhookSecrets) -> std::io::Result<Router> {
-    let writer = GroupCommitter::start(desk)?;
+/// The edge's routes. Starts the group-commit writer thread for `desk`; `wake` is notified
+/// whenever new messages are committed (the bot waits on it).
+pub fn router(
+    desk: Arc<Desk>,
+    secrets: WebhookSecrets,
+    wake: Arc<tokio::sync::Notify>,
+) -> std::io::Result<Router> {
+    let writer = GroupCommitter::start(desk, wake)?;
     Ok(routes(writer, secrets))
 }
 

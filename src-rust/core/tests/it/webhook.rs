@@ -24,7 +24,7 @@ pub async fn start() -> Server {
         app_secret: Arc::from(SECRET),
         verify_token: Arc::from(VERIFY),
     };
-    let app = router(f.desk(), secrets).unwrap();
+    let app = router(f.desk(), secrets, Default::default()).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await });

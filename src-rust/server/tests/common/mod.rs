@@ -13,9 +13,14 @@ pub struct Site {
 
 impl Site {
     pub fn new() -> Self {
+        Self::with_config("")
+    }
+
+    /// A site whose configuration file ends with `extra` (TOML lines).
+    pub fn with_config(extra: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let config = format!(
-            "bind = \"127.0.0.1:0\"\ndata_dir = \"{}\"\nsecrets = {{ dir = \"{}\" }}\n",
+            "bind = \"127.0.0.1:0\"\ndata_dir = \"{}\"\nsecrets = {{ dir = \"{}\" }}\n{extra}",
             dir.path().join("data").display(),
             dir.path().join("secrets").display()
         );

@@ -1,0 +1,62 @@
+//! The bot's background loop: process what arrived, send what is due, fetch media, then sleep
+//! until the webhook edge signals a commit or a short tick passes (retries and idle checks).
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Notify;
+
+use crate::engine::Settings;
+use crate::form::Form;
+use crate::processor::Processor;
+use crate::sender::media::MediaFetcher;
+use crate::sender::{GraphConfig, Sender};
+use crate::{Desk, Error, Result};
+
+const TICK: Duration = Duration::from_millis(500);
+
+pub struct Bot {
+    processor: Arc<Processor>,
+    sender: Sender,
+    media: MediaFetcher,
+}
+
+impl Bot {
+    pub fn new(
+        desk: Arc<Desk>,
+        form: Arc<Form>,
+        settings: Settings,
+        graph: GraphConfig,
+    ) -> Result<Self> {
+        Ok(Self {
+            processor: Arc::new(Processor::new(desk.clone(), form, settings)),
+            sender: Sender::new(desk.clone(), graph.clone())?,
+            media: MediaFetcher::new(desk, graph)?,
+        })
+    }
+
+    /// One pass of everything; errors are logged and the next pass tries again (nothing is
+    /// lost: the work stays in the database until it is done).
+    pub async fn pass(&self) -> Result<()> {
+        let processor = self.processor.clone();
+        tokio::task::spawn_blocking(move || processor.run_once())
+            .await
+            .map_err(|_| Error::WrongPhase("processor task failed"))??;
+        self.sender.drain_until_idle().await?;
+        self.media.fetch_pending().await?;
+        Ok(())
+    }
+
+    /// Runs until `stop` is notified.
+    pub async fn run(self, wake: Arc<Notify>, stop: Arc<Notify>) {
+        loop {
+            if let Err(e) = self.pass().await {
+                tracing::error!(detail = %e, "bot pass failed; retrying");
+            }
+            tokio::select! {
+                _ = wake.notified() => {}
+                _ = tokio::time::sleep(TICK) => {}
+                _ = stop.notified() => return,
+            }
+        }
+    }
+}
