@@ -1,0 +1,267 @@
+//! Reply latency under load: PATIENTS patients at once, each playing ROUNDS turns of the intake
+//! (Hi, then tapping the first button of each reply) against the real `intake-server` over
+//! loopback, with a fake Graph API in this process. A round's reply latency is from posting the
+//! patient's webhook to the bot's reply reaching the fake. Prints acks/s, ack and reply latency
+//! p50/p99, rounds completed, patients left without a reply, and the server's peak RSS.
+//!
+//!   cargo bench -p intake-server --bench bot_replies
+//!   PATIENTS=500 ROUNDS=3 cargo bench -p intake-server --bench bot_replies
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::State;
+use axum::routing::post;
+use axum::{Json, Router};
+use intake_core::whatsapp::signature::sign;
+use serde_json::{json, Value};
+use tokio::sync::mpsc;
+
+const BIN: &str = env!("CARGO_BIN_EXE_intake-server");
+const SECRET: &str = "bench-app-secret";
+
+type Inboxes = Arc<Mutex<HashMap<String, mpsc::UnboundedSender<Value>>>>;
+
+fn var(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+async fn graph(State(inboxes): State<Inboxes>, Json(body): Json<Value>) -> Json<Value> {
+    let to = body["to"].as_str().unwrap_or_default().to_owned();
+    if let Some(tx) = inboxes.lock().expect("inboxes").get(&to) {
+        let _ = tx.send(body);
+    }
+    Json(
+        json!({"messaging_product": "whatsapp", "messages": [{"id": format!("wamid.out.{}", rand_id())}]}),
+    )
+}
+
+fn rand_id() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default()
+}
+
+fn webhook(from: &str, wamid: &str, message: Value) -> Vec<u8> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    let mut m = message;
+    m["from"] = json!(from);
+    m["id"] = json!(wamid);
+    m["timestamp"] = json!(now.to_string());
+    json!({"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{"field": "messages", "value": {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "15550001111", "phone_number_id": "106540352242922"},
+        "contacts": [{"profile": {"name": "Bench"}, "wa_id": from}],
+        "messages": [m]
+    }}]}]})
+    .to_string()
+    .into_bytes()
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)].as_secs_f64() * 1e3
+}
+
+fn peak_rss_mib(pid: u32) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let kb: f64 = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    Some(kb / 1024.0)
+}
+
+fn main() {
+    let patients = var("PATIENTS", 500);
+    let rounds = var("ROUNDS", 3).max(1);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let inboxes: Inboxes = Arc::default();
+    let graph_url = rt.block_on(async {
+        let app = Router::new()
+            .route("/v23.0/106540352242922/messages", post(graph))
+            .with_state(inboxes.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        url
+    });
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("server.toml");
+    let secrets = dir.path().join("secrets");
+    std::fs::write(
+        &config,
+        format!(
+            "bind = \"127.0.0.1:0\"\ndata_dir = \"{}\"\nsecrets = {{ dir = \"{}\" }}\ngraph_base_url = \"{graph_url}\"\ngraph_version = \"v23.0\"\nphone_number_id = \"106540352242922\"\n",
+            dir.path().join("data").display(),
+            secrets.display()
+        ),
+    )
+    .expect("config");
+    let mut init = Command::new(BIN)
+        .arg("--config")
+        .arg(&config)
+        .args([
+            "init",
+            "--clinic-name",
+            "Bench",
+            "--username",
+            "admin",
+            "--display-name",
+            "Bench Admin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("init");
+    init.stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"correct horse battery\n")
+        .expect("password");
+    assert!(init.wait().expect("init").success());
+    for (name, value) in [
+        ("whatsapp-app-secret", SECRET),
+        ("whatsapp-verify-token", "v"),
+        ("whatsapp-access-token", "t"),
+    ] {
+        std::fs::write(secrets.join(name), value).expect("secret");
+    }
+    let mut server = Command::new(BIN)
+        .arg("--config")
+        .arg(&config)
+        .arg("serve")
+        .env("INTAKE_DESK_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("serve");
+    let mut ready = String::new();
+    BufReader::new(server.stdout.take().expect("stdout"))
+        .read_line(&mut ready)
+        .expect("ready");
+    let url = ready
+        .trim()
+        .trim_start_matches("ready: webhook at ")
+        .to_owned();
+
+    let (acks, replies, completed, silent, posts, elapsed) = rt.block_on(async {
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(patients)
+            .build()
+            .expect("client");
+        let start = Instant::now();
+        let mut tasks = Vec::new();
+        for p in 0..patients {
+            let from = format!("3461{p:07}");
+            let (tx, mut rx) = mpsc::unbounded_channel();
+            inboxes.lock().expect("inboxes").insert(from.clone(), tx);
+            let (client, url) = (client.clone(), url.clone());
+            tasks.push(tokio::spawn(async move {
+                let mut acks = Vec::new();
+                let mut replies = Vec::new();
+                let mut message = json!({"type": "text", "text": {"body": "Hi"}});
+                for round in 0..rounds {
+                    let body = webhook(
+                        &from,
+                        &format!("wamid.bench.{from}.{round}"),
+                        message.clone(),
+                    );
+                    let sig = sign(SECRET.as_bytes(), &body);
+                    let t = Instant::now();
+                    let ok = client
+                        .post(&url)
+                        .header("X-Hub-Signature-256", sig)
+                        .body(body)
+                        .send()
+                        .await
+                        .map(|r| r.status().is_success())
+                        .unwrap_or(false);
+                    acks.push(t.elapsed());
+                    if !ok {
+                        return (acks, replies, round, true);
+                    }
+                    // The round's reply: the first message; interactive ones end the turn.
+                    let mut reply =
+                        match tokio::time::timeout(Duration::from_secs(60), rx.recv()).await {
+                            Ok(Some(r)) => r,
+                            _ => return (acks, replies, round, true),
+                        };
+                    replies.push(t.elapsed());
+                    while reply["type"] != "interactive" {
+                        match tokio::time::timeout(Duration::from_secs(10), rx.recv()).await {
+                            Ok(Some(r)) => reply = r,
+                            _ => return (acks, replies, round + 1, false),
+                        }
+                    }
+                    let b = &reply["interactive"]["action"]["buttons"][0]["reply"];
+                    message = json!({"type": "interactive", "interactive": {"type": "button_reply",
+                        "button_reply": {"id": b["id"], "title": b["title"]}}});
+                }
+                (acks, replies, rounds, false)
+            }));
+        }
+        let (mut acks, mut replies, mut completed, mut silent) =
+            (Vec::new(), Vec::new(), 0usize, 0usize);
+        for t in tasks {
+            let (a, r, done, lost) = t.await.expect("patient");
+            acks.extend(a);
+            replies.extend(r);
+            completed += done;
+            silent += usize::from(lost);
+        }
+        let posts = acks.len();
+        (acks, replies, completed, silent, posts, start.elapsed())
+    });
+    let rss = peak_rss_mib(server.id());
+    let _ = server.kill();
+    let _ = server.wait();
+    let (mut acks, mut replies) = (acks, replies);
+    acks.sort();
+    replies.sort();
+    println!("bot replies: {patients} patients at once, {rounds} rounds each (Hi, then taps)");
+    println!(
+        "  webhooks acknowledged: {posts} in {:.2} s ({:.0}/s)",
+        elapsed.as_secs_f64(),
+        posts as f64 / elapsed.as_secs_f64()
+    );
+    println!(
+        "  ack latency: p50 {:.1} ms, p99 {:.1} ms",
+        percentile(&acks, 0.5),
+        percentile(&acks, 0.99)
+    );
+    println!(
+        "  reply latency (webhook posted -> reply at Graph): p50 {:.1} ms, p99 {:.1} ms",
+        percentile(&replies, 0.5),
+        percentile(&replies, 0.99)
+    );
+    println!(
+        "  rounds completed: {completed} of {}; patients left without a reply: {silent}",
+        patients * rounds
+    );
+    match rss {
+        Some(mib) => println!("  server peak RSS: {mib:.0} MiB"),
+        None => println!("  server peak RSS: not available on this platform"),
+    }
+}
