@@ -41,7 +41,11 @@ impl Default for Settings {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", tag = "type")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "type"
+)]
 pub enum Event {
     Inbound(Inbound),
     /// Periodic check for idle intakes.
@@ -63,7 +67,11 @@ pub struct Inbound {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", tag = "type")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "type"
+)]
 pub enum Content {
     Text {
         body: String,
@@ -92,7 +100,11 @@ pub enum Content {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "camelCase", tag = "phase")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "phase"
+)]
 pub enum Phase {
     /// Never talked to the bot (or reset).
     #[default]
@@ -143,7 +155,11 @@ pub struct State {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", tag = "effect")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "effect"
+)]
 pub enum Effect {
     /// For the audit chain: what the patient agreed (or declined) to, and when.
     Consent {

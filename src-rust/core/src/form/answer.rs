@@ -12,7 +12,12 @@ const DEFAULT_MAX_TEXT: usize = 2000;
 const MAX_AGE_YEARS: i32 = 120;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", tag = "type", content = "value")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "type",
+    content = "value"
+)]
 pub enum Answer {
     /// Free text as typed (control characters removed, casing kept); phones in E.164.
     Text(String),
