@@ -4,6 +4,7 @@ mod audit_chain;
 mod auth;
 mod common;
 mod encryption;
+mod intake_walk;
 mod media;
 mod os_keyring;
 mod permissions;
