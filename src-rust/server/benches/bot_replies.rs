@@ -5,7 +5,11 @@
 //! p50/p99, rounds completed, patients left without a reply, and the server's peak RSS.
 //!
 //!   cargo bench -p intake-server --bench bot_replies
-//!   PATIENTS=500 ROUNDS=3 cargo bench -p intake-server --bench bot_replies
+//!   PATIENTS=500 ROUNDS=3 THINK_MS=10000 cargo bench -p intake-server --bench bot_replies
+//!
+//! THINK_MS is how long a patient takes to read and answer (jittered ±50%, starts staggered
+//! over one think time). With THINK_MS=0 every patient writes at the same instant and replies
+//! queue behind Meta's 80 messages/s per number, which the sender respects.
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
@@ -90,6 +94,7 @@ fn peak_rss_mib(pid: u32) -> Option<f64> {
 fn main() {
     let patients = var("PATIENTS", 500);
     let rounds = var("ROUNDS", 3).max(1);
+    let think_ms = var("THINK_MS", 10_000) as u64;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -182,7 +187,26 @@ fn main() {
                 let mut acks = Vec::new();
                 let mut replies = Vec::new();
                 let mut message = json!({"type": "text", "text": {"body": "Hi"}});
+                // Deterministic jitter per patient and round, so runs are comparable.
+                let jitter = |round: usize| -> Duration {
+                    if think_ms == 0 {
+                        return Duration::ZERO;
+                    }
+                    let h = (p as u64)
+                        .wrapping_mul(2_654_435_761)
+                        .wrapping_add(round as u64 * 40_503);
+                    Duration::from_millis(think_ms / 2 + h % think_ms.max(1))
+                };
+                tokio::time::sleep(if think_ms == 0 {
+                    Duration::ZERO
+                } else {
+                    Duration::from_millis((p as u64 * think_ms) / patients.max(1) as u64)
+                })
+                .await;
                 for round in 0..rounds {
+                    if round > 0 {
+                        tokio::time::sleep(jitter(round)).await;
+                    }
                     let body = webhook(
                         &from,
                         &format!("wamid.bench.{from}.{round}"),
@@ -240,7 +264,7 @@ fn main() {
     let (mut acks, mut replies) = (acks, replies);
     acks.sort();
     replies.sort();
-    println!("bot replies: {patients} patients at once, {rounds} rounds each (Hi, then taps)");
+    println!("bot replies: {patients} patients at once, {rounds} rounds each (Hi, then taps), think time {think_ms} ms");
     println!(
         "  webhooks acknowledged: {posts} in {:.2} s ({:.0}/s)",
         elapsed.as_secs_f64(),
