@@ -11,8 +11,6 @@
 //! over one think time). With THINK_MS=0 every patient writes at the same instant and replies
 //! queue behind Meta's 80 messages/s per number, which the sender respects.
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -23,8 +21,11 @@ use intake_core::whatsapp::signature::sign;
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
-const BIN: &str = env!("CARGO_BIN_EXE_intake-server");
-const SECRET: &str = "bench-app-secret";
+// The server tests' harness: a site folder, `init`, and `serve` with its ready line.
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use common::{Site, SECRET};
 
 type Inboxes = Arc<Mutex<HashMap<String, mpsc::UnboundedSender<Value>>>>;
 
@@ -112,64 +113,12 @@ fn main() {
         url
     });
 
-    let dir = tempfile::tempdir().expect("temp dir");
-    let config = dir.path().join("server.toml");
-    let secrets = dir.path().join("secrets");
-    std::fs::write(
-        &config,
-        format!(
-            "bind = \"127.0.0.1:0\"\ndata_dir = \"{}\"\nsecrets = {{ dir = \"{}\" }}\ngraph_base_url = \"{graph_url}\"\ngraph_version = \"v23.0\"\nphone_number_id = \"106540352242922\"\n",
-            dir.path().join("data").display(),
-            secrets.display()
-        ),
-    )
-    .expect("config");
-    let mut init = Command::new(BIN)
-        .arg("--config")
-        .arg(&config)
-        .args([
-            "init",
-            "--clinic-name",
-            "Bench",
-            "--username",
-            "admin",
-            "--display-name",
-            "Bench Admin",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("init");
-    init.stdin
-        .take()
-        .expect("stdin")
-        .write_all(b"correct horse battery\n")
-        .expect("password");
-    assert!(init.wait().expect("init").success());
-    for (name, value) in [
-        ("whatsapp-app-secret", SECRET),
-        ("whatsapp-verify-token", "v"),
-        ("whatsapp-access-token", "t"),
-    ] {
-        std::fs::write(secrets.join(name), value).expect("secret");
-    }
-    let mut server = Command::new(BIN)
-        .arg("--config")
-        .arg(&config)
-        .arg("serve")
-        .env("INTAKE_DESK_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("serve");
-    let mut ready = String::new();
-    BufReader::new(server.stdout.take().expect("stdout"))
-        .read_line(&mut ready)
-        .expect("ready");
-    let url = ready
-        .trim()
-        .trim_start_matches("ready: webhook at ")
-        .to_owned();
+    let site = Site::with_config(&format!(
+        "graph_base_url = \"{graph_url}\"\ngraph_version = \"v23.0\"\nphone_number_id = \"106540352242922\"\n"
+    ));
+    assert!(site.init().status.success(), "init failed");
+    site.put_secret("whatsapp-access-token", "t");
+    let (server, url) = site.serve();
 
     let (acks, replies, completed, silent, posts, elapsed) = rt.block_on(async {
         let client = reqwest::Client::builder()
@@ -258,9 +207,8 @@ fn main() {
         let posts = acks.len();
         (acks, replies, completed, silent, posts, start.elapsed())
     });
-    let rss = peak_rss_mib(server.id());
-    let _ = server.kill();
-    let _ = server.wait();
+    let rss = peak_rss_mib(server.0.id());
+    drop(server);
     let (mut acks, mut replies) = (acks, replies);
     acks.sort();
     replies.sort();

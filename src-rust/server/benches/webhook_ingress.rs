@@ -8,8 +8,6 @@
 //!
 //! Replies (engine, outbox, sender) are not in the pipeline yet, so reply latency is not
 //! measured here yet.
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -17,8 +15,11 @@ use intake_core::keys::FileSecretStore;
 use intake_core::whatsapp::signature::sign;
 use intake_core::{Config, DataDir, Launcher, SystemClock};
 
-const BIN: &str = env!("CARGO_BIN_EXE_intake-server");
-const SECRET: &str = "bench-app-secret";
+// The server tests' harness: a site folder, `init`, and `serve` with its ready line.
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use common::{Site, SECRET};
 
 fn var(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -71,59 +72,9 @@ fn main() {
     let patients = var("PATIENTS", 1000);
     let messages = var("MESSAGES", 10);
     let concurrency = var("CONCURRENCY", 200).max(1);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let config = dir.path().join("server.toml");
-    let secrets_dir = dir.path().join("secrets");
-    std::fs::write(
-        &config,
-        format!(
-            "bind = \"127.0.0.1:0\"\ndata_dir = \"{}\"\nsecrets = {{ dir = \"{}\" }}\n",
-            dir.path().join("data").display(),
-            secrets_dir.display()
-        ),
-    )
-    .expect("config");
-    let mut init = Command::new(BIN)
-        .args(["--config"])
-        .arg(&config)
-        .args([
-            "init",
-            "--clinic-name",
-            "Bench",
-            "--username",
-            "admin",
-            "--display-name",
-            "Bench Admin",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("init");
-    init.stdin
-        .take()
-        .expect("stdin")
-        .write_all(b"correct horse battery\n")
-        .expect("password");
-    assert!(init.wait().expect("init").success(), "init failed");
-    std::fs::write(secrets_dir.join("whatsapp-app-secret"), SECRET).expect("secret");
-    std::fs::write(secrets_dir.join("whatsapp-verify-token"), "bench").expect("token");
-
-    let mut server = Command::new(BIN)
-        .arg("--config")
-        .arg(&config)
-        .arg("serve")
-        .env("INTAKE_DESK_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("serve");
-    let mut ready = String::new();
-    BufReader::new(server.stdout.take().expect("stdout"))
-        .read_line(&mut ready)
-        .expect("ready line");
-    let url = ready
-        .trim()
-        .trim_start_matches("ready: webhook at ")
-        .to_owned();
+    let site = Site::new();
+    assert!(site.init().status.success(), "init failed");
+    let (server, url) = site.serve();
 
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -185,13 +136,12 @@ fn main() {
         }
         (all, failures, start.elapsed())
     });
-    let rss = peak_rss_mib(server.id());
-    let _ = server.kill();
-    let _ = server.wait();
+    let rss = peak_rss_mib(server.0.id());
+    drop(server);
 
     let launcher = Launcher::new(
-        Config::new(DataDir::new(dir.path().join("data"))),
-        Arc::new(FileSecretStore::new(&secrets_dir)),
+        Config::new(DataDir::new(site.dir.path().join("data"))),
+        Arc::new(FileSecretStore::new(site.dir.path().join("secrets"))),
         Arc::new(SystemClock),
     );
     let stored: i64 = launcher
