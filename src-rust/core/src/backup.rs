@@ -87,9 +87,3 @@ pub fn read(path: &Path) -> Result<BackupFile> {
     }
     Ok(BackupFile { keyinfo, db_bytes })
 }
-
-impl From<std::io::Error> for Error {
-    fn from(e: std::io::Error) -> Self {
-        Error::Store(StoreError::Io(e))
-    }
-}

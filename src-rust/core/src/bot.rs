@@ -40,7 +40,7 @@ impl Bot {
         let processor = self.processor.clone();
         tokio::task::spawn_blocking(move || processor.run_once())
             .await
-            .map_err(|_| Error::WrongPhase("processor task failed"))??;
+            .map_err(|_| Error::Internal("processor task failed"))??;
         self.sender.drain_until_idle().await?;
         self.media.fetch_pending().await?;
         Ok(())

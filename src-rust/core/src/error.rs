@@ -30,6 +30,16 @@ pub enum Error {
     KeyInfoMissing,
     #[error("the backup file is not an Intake Desk backup or is damaged: {0}")]
     BadBackup(String),
+    /// A failure inside Intake Desk itself (a background task died, a client could not be
+    /// built); the text is for the log only.
+    #[error("internal failure: {0}")]
+    Internal(&'static str),
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::Store(StoreError::Io(e))
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -122,6 +132,7 @@ impl Error {
             Error::Invalid { code, message } => (code, message.clone()),
             Error::WrongPhase(_) => s("wrong_phase", "That is not possible at this step. Restart Intake Desk if this screen looks wrong."),
             Error::KeyInfoMissing => s("key.info_missing", "The file keyinfo.json next to the database is missing. Put it back from your backup, or restore a backup file."),
+            Error::Internal(_) => s("internal", "Something went wrong inside Intake Desk. Try again; if it keeps happening, restart Intake Desk."),
             Error::BadBackup(_) => s("backup.invalid", "That file is not an Intake Desk backup, or it is damaged. Choose another backup file."),
         }
     }
@@ -140,5 +151,8 @@ mod tests {
         assert!(!body.message.to_lowercase().contains("query"));
         let e = Error::Key(KeyError::Unavailable("org.freedesktop.DBus.Error".into()));
         assert!(!e.body().message.contains("DBus"));
+        let e = Error::Internal("sender task failed");
+        assert_eq!(e.body().code, "internal");
+        assert!(!e.body().message.contains("sender task"));
     }
 }

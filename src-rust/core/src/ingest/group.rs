@@ -48,10 +48,10 @@ impl GroupCommitter {
         self.jobs
             .send(Job { body, reply })
             .await
-            .map_err(|_| Error::WrongPhase("the webhook writer has stopped"))?;
+            .map_err(|_| Error::Internal("the webhook writer has stopped"))?;
         answer
             .await
-            .map_err(|_| Error::WrongPhase("the webhook writer has stopped"))?
+            .map_err(|_| Error::Internal("the webhook writer has stopped"))?
     }
 }
 

@@ -42,7 +42,7 @@ impl MediaFetcher {
         let http = reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(60))
             .build()
-            .map_err(|e| Error::invalid("invalid.http_client", &format!("HTTP client: {e}")))?;
+            .map_err(|_| Error::Internal("cannot build the HTTP client"))?;
         Ok(Self { desk, graph, http })
     }
 

@@ -72,7 +72,7 @@ impl Sender {
         let http = reqwest::Client::builder()
             .timeout(REQUEST_TIMEOUT)
             .build()
-            .map_err(|e| Error::invalid("invalid.http_client", &format!("HTTP client: {e}")))?;
+            .map_err(|_| Error::Internal("cannot build the HTTP client"))?;
         let quota = Quota::per_second(NonZeroU32::new(PER_SECOND).unwrap_or(NonZeroU32::MIN));
         Ok(Self {
             desk,
@@ -90,7 +90,7 @@ impl Sender {
             Ok::<_, Error>(outbox::due(&desk.db().conn(), now, BATCH)?)
         })
         .await
-        .map_err(|_| Error::WrongPhase("sender task failed"))??;
+        .map_err(|_| Error::Internal("sender task failed"))??;
         let mut report = DrainReport::default();
         for row in due {
             self.limiter.until_ready().await;
@@ -183,6 +183,6 @@ impl Sender {
             })
         })
         .await
-        .map_err(|_| Error::WrongPhase("sender task failed"))?
+        .map_err(|_| Error::Internal("sender task failed"))?
     }
 }
