@@ -25,16 +25,9 @@ use tokio::sync::mpsc;
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use common::{Site, SECRET};
+use common::{env_usize as var, peak_rss_mib, percentile_ms, Site, SECRET};
 
 type Inboxes = Arc<Mutex<HashMap<String, mpsc::UnboundedSender<Value>>>>;
-
-fn var(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 async fn graph(State(inboxes): State<Inboxes>, Json(body): Json<Value>) -> Json<Value> {
     let to = body["to"].as_str().unwrap_or_default().to_owned();
@@ -70,26 +63,6 @@ fn webhook(from: &str, wamid: &str, message: Value) -> Vec<u8> {
     }}]}]})
     .to_string()
     .into_bytes()
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)].as_secs_f64() * 1e3
-}
-
-fn peak_rss_mib(pid: u32) -> Option<f64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let kb: f64 = status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()?;
-    Some(kb / 1024.0)
 }
 
 fn main() {
@@ -220,13 +193,13 @@ fn main() {
     );
     println!(
         "  ack latency: p50 {:.1} ms, p99 {:.1} ms",
-        percentile(&acks, 0.5),
-        percentile(&acks, 0.99)
+        percentile_ms(&acks, 0.5),
+        percentile_ms(&acks, 0.99)
     );
     println!(
         "  reply latency (webhook posted -> reply at Graph): p50 {:.1} ms, p99 {:.1} ms",
-        percentile(&replies, 0.5),
-        percentile(&replies, 0.99)
+        percentile_ms(&replies, 0.5),
+        percentile_ms(&replies, 0.99)
     );
     println!(
         "  rounds completed: {completed} of {}; patients left without a reply: {silent}",

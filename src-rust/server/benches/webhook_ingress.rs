@@ -9,7 +9,7 @@
 //! Replies (engine, outbox, sender) are not in the pipeline yet, so reply latency is not
 //! measured here yet.
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use intake_core::keys::FileSecretStore;
 use intake_core::whatsapp::signature::sign;
@@ -19,14 +19,7 @@ use intake_core::{Config, DataDir, Launcher, SystemClock};
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use common::{Site, SECRET};
-
-fn var(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+use common::{env_usize as var, peak_rss_mib, percentile_ms, Site, SECRET};
 
 fn body(patient: usize, seq: usize, now: u64) -> Vec<u8> {
     serde_json::json!({
@@ -46,26 +39,6 @@ fn body(patient: usize, seq: usize, now: u64) -> Vec<u8> {
     })
     .to_string()
     .into_bytes()
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
-fn peak_rss_mib(pid: u32) -> Option<f64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let kb: f64 = status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()?;
-    Some(kb / 1024.0)
 }
 
 fn main() {
@@ -162,8 +135,8 @@ fn main() {
     );
     println!(
         "  ack latency: p50 {:.1} ms, p99 {:.1} ms",
-        percentile(&sorted, 0.50).as_secs_f64() * 1e3,
-        percentile(&sorted, 0.99).as_secs_f64() * 1e3
+        percentile_ms(&sorted, 0.50),
+        percentile_ms(&sorted, 0.99)
     );
     println!(
         "  failed requests: {failures}; stored {stored} of {total}; lost {}; duplicated {}",
