@@ -9,7 +9,7 @@ use crate::engine::Settings;
 use crate::form::Form;
 use crate::processor::Processor;
 use crate::sender::media::MediaFetcher;
-use crate::sender::{GraphConfig, Sender};
+use crate::sender::{GraphConfig, SendPolicy, Sender};
 use crate::{Desk, Error, Result};
 
 const TICK: Duration = Duration::from_millis(500);
@@ -27,9 +27,19 @@ impl Bot {
         settings: Settings,
         graph: GraphConfig,
     ) -> Result<Self> {
+        Self::with_policy(desk, form, settings, graph, SendPolicy::default())
+    }
+
+    pub fn with_policy(
+        desk: Arc<Desk>,
+        form: Arc<Form>,
+        settings: Settings,
+        graph: GraphConfig,
+        policy: SendPolicy,
+    ) -> Result<Self> {
         Ok(Self {
             processor: Arc::new(Processor::new(desk.clone(), form, settings)),
-            sender: Sender::new(desk.clone(), graph.clone())?,
+            sender: Sender::with_policy(desk.clone(), graph.clone(), policy)?,
             media: MediaFetcher::new(desk, graph)?,
         })
     }

@@ -44,6 +44,21 @@ pub struct ServerConfig {
     pub phone_number_id: Option<String>,
     /// The public HTTPS address Meta calls (printed in the ready line when set).
     pub public_url: Option<String>,
+    /// An approved template with no variables, sent when a patient's 24-hour window has closed.
+    pub reopen_template: Option<String>,
+    #[serde(default = "default_template_language")]
+    pub reopen_template_language: String,
+    /// Seconds a send cut off by a crash waits for Meta's status webhook before going again.
+    #[serde(default = "default_claim_grace")]
+    pub claim_grace_secs: u64,
+}
+
+fn default_template_language() -> String {
+    "en".into()
+}
+
+fn default_claim_grace() -> u64 {
+    120
 }
 
 fn default_bind() -> SocketAddr {

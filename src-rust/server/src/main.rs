@@ -12,6 +12,7 @@ use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use intake_core::auth::Role;
@@ -20,7 +21,7 @@ use intake_core::desk::NewUser;
 use intake_core::engine::Settings;
 use intake_core::form::Form;
 use intake_core::keys::{FileSecretStore, OsKeyring, SecretStore};
-use intake_core::sender::GraphConfig;
+use intake_core::sender::{GraphConfig, SendPolicy, Template};
 use intake_core::webhook::{router, serve, WebhookSecrets};
 use intake_core::{Config, DataDir, Desk, Launcher, SetupRequest, StartupStatus, SystemClock};
 use tokio::sync::Notify;
@@ -99,6 +100,8 @@ fn main() -> ExitCode {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, not in journald or a log file.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
     let cli = Cli::parse();
     match run(cli) {
@@ -243,11 +246,24 @@ fn bot(
         phone_number_id,
         token: Arc::from(token),
     };
-    Ok(Some(Bot::new(
+    let policy = SendPolicy {
+        reopen_template: config
+            .reopen_template
+            .clone()
+            .filter(|t| !t.trim().is_empty())
+            .map(|name| Template {
+                name,
+                language: config.reopen_template_language.clone(),
+            }),
+        claim_grace: Duration::from_secs(config.claim_grace_secs),
+        ..SendPolicy::default()
+    };
+    Ok(Some(Bot::with_policy(
         desk.clone(),
         Arc::new(form),
         Settings::default(),
         graph,
+        policy,
     )?))
 }
 

@@ -66,10 +66,26 @@ fn serve_answers_a_patient_through_the_graph_api() {
         assert_eq!(r.status(), 200);
     });
     let deadline = Instant::now() + Duration::from_secs(20);
-    while seen.lock().unwrap().is_empty() && Instant::now() < deadline {
+    let replied = || {
+        seen.lock()
+            .unwrap()
+            .iter()
+            .any(|m| m["type"] == "interactive")
+    };
+    while !replied() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(50));
     }
-    let sent = seen.lock().unwrap().clone();
+    let (reads, sent): (Vec<Value>, Vec<Value>) = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .cloned()
+        .partition(|m| m["status"] == "read");
+    assert_eq!(
+        reads.len(),
+        1,
+        "the patient's message is marked read: {reads:?}"
+    );
     assert!(!sent.is_empty(), "no reply reached the Graph API");
     assert!(sent.iter().all(|m| m["to"] == "34600111222"));
     assert!(

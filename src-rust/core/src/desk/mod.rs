@@ -124,6 +124,11 @@ impl Desk {
         &self.db
     }
 
+    /// For rate limiters that must move with the same (injectable) time.
+    pub fn clock(&self) -> Arc<dyn Clock> {
+        self.clock.clone()
+    }
+
     pub fn clock_now(&self) -> chrono::DateTime<chrono::Utc> {
         self.clock.now()
     }

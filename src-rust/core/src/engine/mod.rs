@@ -17,6 +17,14 @@ use crate::form::{Answer, DateOrder, Form};
 
 pub use outgoing::{Choice, Opt, Outgoing, Row};
 
+/// Meta's size limits for outgoing messages (characters, not bytes).
+pub mod limits {
+    pub use super::outgoing::{
+        MAX_BUTTONS, MAX_BUTTON_ID, MAX_BUTTON_TITLE, MAX_INTERACTIVE_BODY, MAX_LIST_BUTTON,
+        MAX_ROWS, MAX_ROW_DESCRIPTION, MAX_ROW_ID, MAX_ROW_TITLE, MAX_TEXT_BODY,
+    };
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Settings {
@@ -215,6 +223,18 @@ pub fn step(form: &Form, state: &State, event: &Event, now: DateTime<Utc>, s: &S
         }
     }
     cx.finish()
+}
+
+/// When a `Tick` would mark this intake abandoned, so the processor can schedule that one check
+/// instead of ticking every conversation. Mirrors `flow::Cx::is_idle`: in progress, not with
+/// staff, idle for the timeout. `None` means no Tick can change anything.
+pub fn idle_deadline(state: &State, s: &Settings) -> Option<DateTime<Utc>> {
+    if state.handover || !state.phase.in_progress() {
+        return None;
+    }
+    // An absurd timeout from settings means "never", not a panic in the background loop.
+    let timeout = Duration::try_seconds(s.idle_timeout_secs)?;
+    state.last_activity?.checked_add_signed(timeout)
 }
 
 /// Applies a patient's pending events in order. Replies to events older than the backlog age

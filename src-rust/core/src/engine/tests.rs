@@ -3,6 +3,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use super::*;
 use crate::form::Answer;
 
+mod idle;
 mod limits;
 mod walk;
 

@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot, Notify};
 
-use super::{ingest, Ingested};
+use super::{ingest, FloodGuard, FloodLimit, Ingested};
+use crate::clock::Clock;
 use crate::store::StoreError;
 use crate::{Desk, Error, Result};
 
@@ -33,12 +34,14 @@ impl std::fmt::Debug for GroupCommitter {
 
 impl GroupCommitter {
     /// Starts the writer thread. It ends when every `GroupCommitter` clone is dropped. `wake`
-    /// is notified after each commit that stored something, so the bot starts at once.
-    pub fn start(desk: Arc<Desk>, wake: Arc<Notify>) -> std::io::Result<Self> {
+    /// is notified after each commit that stored something to answer, so the bot starts at
+    /// once. The flood budget lives in that thread: it decides in the order rows are stored.
+    pub fn start(desk: Arc<Desk>, wake: Arc<Notify>, limit: FloodLimit) -> std::io::Result<Self> {
         let (jobs, rx) = mpsc::channel(QUEUE);
+        let flood = FloodGuard::new(limit, Arc::new(DeskClock(desk.clone())));
         std::thread::Builder::new()
             .name("webhook-writer".into())
-            .spawn(move || run(&desk, &wake, rx))?;
+            .spawn(move || run(&desk, &wake, flood, rx))?;
         Ok(Self { jobs })
     }
 
@@ -55,7 +58,16 @@ impl GroupCommitter {
     }
 }
 
-fn run(desk: &Desk, wake: &Notify, mut rx: mpsc::Receiver<Job>) {
+/// The desk keeps its clock to itself; this lends it to the flood guard.
+struct DeskClock(Arc<Desk>);
+
+impl Clock for DeskClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.clock_now()
+    }
+}
+
+fn run(desk: &Desk, wake: &Notify, mut flood: FloodGuard, mut rx: mpsc::Receiver<Job>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = rx.blocking_recv() {
         batch.push(first);
@@ -69,12 +81,12 @@ fn run(desk: &Desk, wake: &Notify, mut rx: mpsc::Receiver<Job>) {
         let stored = desk.write(|tx| {
             batch
                 .iter()
-                .map(|job| Ok(ingest(tx, &job.body, now)?))
+                .map(|job| Ok(ingest(tx, &job.body, now, &flood)?))
                 .collect::<Result<Vec<_>>>()
         });
         match stored {
             Ok(results) => {
-                if results.iter().any(|r| r.new_messages > 0) {
+                if results.iter().any(|r| r.new_messages > r.flooded) {
                     wake.notify_one();
                 }
                 for (job, result) in batch.drain(..).zip(results) {
@@ -96,5 +108,6 @@ fn run(desk: &Desk, wake: &Notify, mut rx: mpsc::Receiver<Job>) {
                 }
             }
         }
+        flood.sweep();
     }
 }

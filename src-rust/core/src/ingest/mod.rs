@@ -1,7 +1,9 @@
 //! The durable half of `POST /webhook`: in one transaction, the raw body, every new inbound
 //! message (keyed by wamid) and every status. The HTTP edge answers 200 only after this commits.
+mod flood;
 mod group;
 
+pub use flood::{FloodGuard, FloodLimit};
 pub use group::GroupCommitter;
 use rusqlite::{params, Connection};
 use serde_json::Value;
@@ -14,7 +16,11 @@ pub struct Ingested {
     pub payload_id: i64,
     /// False when the body was not JSON at all (it is still stored, for inspection).
     pub parse_ok: bool,
+    /// Messages stored for the first time, flooded ones included.
     pub new_messages: usize,
+    /// Of `new_messages`, those over their sender's flood limit: stored and flagged, never
+    /// answered.
+    pub flooded: usize,
     pub duplicate_messages: usize,
     pub statuses: usize,
     pub skipped: usize,
@@ -47,8 +53,15 @@ fn rank(status: &str) -> i64 {
     }
 }
 
-/// Call inside a transaction; `now_ms` is the receive time.
-pub fn ingest(conn: &Connection, body: &[u8], now_ms: i64) -> Result<Ingested, StoreError> {
+/// Call inside a transaction; `now_ms` is the receive time. `flood` is charged once per new
+/// message. If the transaction then rolls back the budget stays spent: governor cannot refund,
+/// and Meta's retry comes minutes later, by when a normal sender's budget has refilled.
+pub fn ingest(
+    conn: &Connection,
+    body: &[u8],
+    now_ms: i64,
+    flood: &FloodGuard,
+) -> Result<Ingested, StoreError> {
     let parsed = Envelope::parse(body).ok();
     let updates = parsed.as_ref().map(Envelope::updates).unwrap_or_default();
     conn.execute(
@@ -87,10 +100,16 @@ pub fn ingest(conn: &Connection, body: &[u8], now_ms: i64) -> Result<Ingested, S
             kind(&m.content),
             m.raw.to_string()
         ])?;
-        if added == 1 {
-            out.new_messages += 1;
-        } else {
+        if added == 0 {
             out.duplicate_messages += 1;
+            continue;
+        }
+        out.new_messages += 1;
+        // Charged only after the insert proved the wamid new, so a retry costs no budget and
+        // keeps the first row's verdict. Numberless senders are never answered anyway.
+        if m.from.as_deref().is_some_and(|from| !flood.admit(from)) {
+            mark_flooded(conn, &m.wamid, now_ms)?;
+            out.flooded += 1;
         }
     }
     for s in &updates.statuses {
@@ -100,6 +119,15 @@ pub fn ingest(conn: &Connection, body: &[u8], now_ms: i64) -> Result<Ingested, S
     Ok(out)
 }
 
+/// Marked handled in the same transaction as the insert, so the processor never sees it.
+fn mark_flooded(conn: &Connection, wamid: &str, now_ms: i64) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "UPDATE inbound_messages SET skipped_reason = 'flood', processed_at = ?2 WHERE wamid = ?1",
+    )?
+    .execute(params![wamid, now_ms])?;
+    Ok(())
+}
+
 fn record_status(
     conn: &Connection,
     s: &StatusUpdate,
@@ -107,10 +135,19 @@ fn record_status(
     now_ms: i64,
 ) -> Result<(), StoreError> {
     conn.prepare_cached(
-        "INSERT OR IGNORE INTO message_status_events (wamid, status, at, error_code, body, payload_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT OR IGNORE INTO message_status_events
+             (wamid, status, at, error_code, body, payload_id, callback)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
-    .execute(params![s.wamid, s.status, s.timestamp, s.error_code, Value::to_string(&s.raw), payload_id])?;
+    .execute(params![
+        s.wamid,
+        s.status,
+        s.timestamp,
+        s.error_code,
+        Value::to_string(&s.raw),
+        payload_id,
+        s.callback
+    ])?;
     let r = rank(&s.status);
     if r > 0 {
         conn.prepare_cached(

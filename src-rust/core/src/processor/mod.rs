@@ -2,8 +2,10 @@
 //! in ONE transaction: the new conversation state, the outbox rows, the effects (consent in the
 //! audit chain, submitted intakes, media to fetch, events for staff) and `processed_at` on the
 //! messages. A crash before the commit replays the same messages; after it, none of them is
-//! handled again. That is what makes it exactly once per wamid.
+//! handled again. That is what makes it exactly once per wamid. Idle intakes get a Tick the
+//! same way (see `ticks`), so they are marked abandoned without waiting for the patient.
 mod effects;
+mod ticks;
 
 use std::sync::Arc;
 
@@ -11,7 +13,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
 
-use crate::engine::{self, Event, Settings, State};
+use crate::engine::{self, Event, Settings, State, Step};
 use crate::form::Form;
 use crate::store::StoreError;
 use crate::whatsapp::{self, Content};
@@ -27,6 +29,8 @@ pub struct ProcessReport {
     pub patients: usize,
     pub messages: usize,
     pub replies: usize,
+    /// Conversations whose idle deadline had passed and that were sent a Tick.
+    pub ticked: usize,
 }
 
 pub struct Processor {
@@ -61,6 +65,11 @@ impl Processor {
             report.replies += replies;
         }
         report.messages += self.drop_unaddressable()?;
+        // After the messages: a patient who wrote before their deadline must be answered,
+        // not abandoned.
+        let (ticked, replies) = self.tick_idle()?;
+        report.ticked += ticked;
+        report.replies += replies;
         Ok(report)
     }
 
@@ -115,11 +124,12 @@ impl Processor {
                     _ => None,
                 })
                 .max();
-            save_conversation(tx, conversation_id, &step.state, last_inbound, now_ms)?;
-            for out in &step.outgoing {
-                outbox::enqueue(tx, wa_id, &out.to_graph_json(wa_id), now_ms)?;
+            // Blue ticks for the newest message, ahead of the reply; while staff have the
+            // conversation, the ticks are theirs to give when they read it.
+            if let Some(newest) = rows.last().filter(|_| !step.state.handover) {
+                outbox::enqueue_read(tx, wa_id, &newest.wamid, now_ms)?;
             }
-            effects::apply(tx, conversation_id, &step.effects, now_ms)?;
+            self.commit_step(tx, conversation_id, wa_id, &step, last_inbound, now_ms)?;
             let mut mark = tx
                 .prepare_cached("UPDATE inbound_messages SET processed_at = ?2 WHERE wamid = ?1")
                 .map_err(StoreError::from)?;
@@ -129,6 +139,34 @@ impl Processor {
             }
             Ok((rows.len(), step.outgoing.len()))
         })
+    }
+
+    /// Writes what one step decided, inside the caller's transaction: the state with its next
+    /// idle deadline, the replies, the effects. Messages and ticks both go through here so
+    /// neither can forget a part.
+    fn commit_step(
+        &self,
+        conn: &Connection,
+        conversation_id: i64,
+        wa_id: &str,
+        step: &Step,
+        last_inbound: Option<i64>,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let idle_at =
+            engine::idle_deadline(&step.state, &self.settings).map(|d| d.timestamp_millis());
+        save_conversation(
+            conn,
+            conversation_id,
+            &step.state,
+            last_inbound,
+            idle_at,
+            now_ms,
+        )?;
+        for out in &step.outgoing {
+            outbox::enqueue(conn, wa_id, &out.to_graph_json(wa_id), now_ms)?;
+        }
+        effects::apply(conn, conversation_id, &step.effects, now_ms)
     }
 }
 
@@ -164,13 +202,7 @@ fn load_conversation(
         Some((id, json)) => {
             // A state written by an older engine that no longer parses starts afresh rather
             // than blocking the patient; the old JSON stays in the row's history via the log.
-            let state = serde_json::from_str(&json).unwrap_or_else(|_| {
-                tracing::warn!(
-                    conversation = id,
-                    "conversation state unreadable; starting afresh"
-                );
-                State::default()
-            });
+            let state = parse_state(id, &json).unwrap_or_default();
             Ok((id, state))
         }
         None => {
@@ -183,19 +215,28 @@ fn load_conversation(
     }
 }
 
+fn parse_state(id: i64, json: &str) -> Option<State> {
+    let state = serde_json::from_str(json).ok();
+    if state.is_none() {
+        tracing::warn!(conversation = id, "conversation state unreadable");
+    }
+    state
+}
+
 fn save_conversation(
     conn: &Connection,
     id: i64,
     state: &State,
     last_inbound: Option<i64>,
+    idle_at: Option<i64>,
     now_ms: i64,
 ) -> Result<(), StoreError> {
     let json = serde_json::to_string(state).unwrap_or_else(|_| "{}".into());
     conn.execute(
         "UPDATE conversations SET state = ?2, updated_at = ?3,
-             last_inbound_at = max(coalesce(last_inbound_at, 0), coalesce(?4, 0))
+             last_inbound_at = max(coalesce(last_inbound_at, 0), coalesce(?4, 0)), idle_at = ?5
          WHERE id = ?1",
-        params![id, json, now_ms, last_inbound],
+        params![id, json, now_ms, last_inbound, idle_at],
     )?;
     Ok(())
 }

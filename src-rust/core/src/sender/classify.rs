@@ -12,6 +12,8 @@ pub enum Outcome {
     WindowClosed,
     /// Do not retry; tell the front desk why, in plain words.
     Fatal { code: i64, reason: &'static str },
+    /// Never sent: it breaks Meta's limits or carries a secret (the reason says which).
+    Refused(String),
 }
 
 /// Longest wait between attempts, so a message is never parked for hours by the backoff alone.

@@ -1,9 +1,11 @@
 //! Drains the outbox to the WhatsApp Cloud API: `POST {base}/{version}/{phone_number_id}/messages`
-//! with the bearer token, in order per patient, at most 80 messages a second overall, retrying
-//! by Meta's error code and writing the outcome (wamid, retry time or plain-language reason)
-//! back to the outbox row. Base URL and version are configuration, so tests use a local fake.
+//! with the bearer token, in order per patient, at most 80 messages a second overall and about
+//! one per 6 s per patient after a burst, retrying by Meta's error code and writing the outcome
+//! (wamid, retry time or plain-language reason) back to the outbox row. Base URL and version are
+//! configuration, so tests use a local fake.
 pub mod classify;
 pub mod media;
+mod policy;
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -12,9 +14,13 @@ use std::time::Duration;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use serde_json::Value;
 
-use crate::outbox::{self, Pending};
+use crate::clock::RateClock;
+use crate::outbox::{self, Kind, Pending, Settled};
+use crate::outbox_check;
 use crate::{Desk, Error, Result};
 pub use classify::{classify, Outcome};
+use policy::PatientLimiter;
+pub use policy::{SendPolicy, Template};
 
 /// Meta's default throughput per business number.
 const PER_SECOND: u32 = 80;
@@ -58,51 +64,134 @@ pub struct DrainReport {
     pub sent: usize,
     pub retrying: usize,
     pub stopped: usize,
+    /// Sends cut off by a crash that Meta's status webhooks confirmed (not sent again).
+    pub confirmed: usize,
+    /// Sends cut off by a crash with no word from Meta: released to go again.
+    pub released: usize,
 }
 
 pub struct Sender {
     desk: Arc<Desk>,
     graph: GraphConfig,
+    policy: SendPolicy,
     http: reqwest::Client,
     limiter: DefaultDirectRateLimiter,
+    per_patient: PatientLimiter,
+}
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|_| Error::Internal("sender task failed"))?
+}
+
+fn millis(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX / 2)
 }
 
 impl Sender {
     pub fn new(desk: Arc<Desk>, graph: GraphConfig) -> Result<Self> {
+        Self::with_policy(desk, graph, SendPolicy::default())
+    }
+
+    pub fn with_policy(desk: Arc<Desk>, graph: GraphConfig, policy: SendPolicy) -> Result<Self> {
         let http = reqwest::Client::builder()
             .timeout(REQUEST_TIMEOUT)
             .build()
             .map_err(|_| Error::Internal("cannot build the HTTP client"))?;
         let quota = Quota::per_second(NonZeroU32::new(PER_SECOND).unwrap_or(NonZeroU32::MIN));
+        let per_patient = policy::patient_limiter(&policy, RateClock(desk.clock()));
         Ok(Self {
             desk,
             graph,
+            policy,
             http,
             limiter: RateLimiter::direct(quota),
+            per_patient,
         })
     }
 
     /// Sends every message that is due now (the oldest pending one per patient), once each.
     pub async fn drain_once(&self) -> Result<DrainReport> {
         let desk = self.desk.clone();
-        let now = desk.now_ms();
-        let due = tokio::task::spawn_blocking(move || {
-            Ok::<_, Error>(outbox::due(&desk.db().conn(), now, BATCH)?)
+        let grace = millis(self.policy.claim_grace);
+        let (settled, due) = blocking(move || {
+            let now = desk.now_ms();
+            let settled = desk.write(|tx| Ok(outbox::settle_claims(tx, now, grace)?))?;
+            Ok((settled, outbox::due(&desk.db().conn(), now, BATCH)?))
         })
-        .await
-        .map_err(|_| Error::Internal("sender task failed"))??;
-        let mut report = DrainReport::default();
-        for row in due {
-            self.limiter.until_ready().await;
+        .await?;
+        if settled != Settled::default() {
+            tracing::warn!(
+                confirmed = settled.confirmed,
+                released = settled.released,
+                "sends interrupted by a restart were settled"
+            );
+        }
+        let ready = self.pace(due).await?;
+        let mut report = DrainReport {
+            confirmed: settled.confirmed,
+            released: settled.released,
+            ..DrainReport::default()
+        };
+        for row in ready {
+            // Meta's 80/s is a messaging throughput; read receipts are not messages.
+            if row.kind == Kind::Message {
+                self.limiter.until_ready().await;
+            }
             let outcome = self.send(&row).await;
             match &outcome {
                 Outcome::Sent(_) => report.sent += 1,
                 Outcome::Retry(_) => report.retrying += 1,
-                Outcome::WindowClosed | Outcome::Fatal { .. } => report.stopped += 1,
+                Outcome::WindowClosed | Outcome::Fatal { .. } | Outcome::Refused(_) => {
+                    report.stopped += 1
+                }
             }
-            self.record(row.id, outcome).await?;
+            self.record(row, outcome).await?;
         }
         Ok(report)
+    }
+
+    /// Holds back messages to patients who have had their burst, and claims the rest in one
+    /// commit before any of them is posted.
+    async fn pace(&self, due: Vec<Pending>) -> Result<Vec<Pending>> {
+        let clock = self.desk.clock();
+        let mut ready = Vec::with_capacity(due.len());
+        let mut held = Vec::new();
+        for row in due {
+            if row.kind == Kind::Read {
+                ready.push(row);
+                continue;
+            }
+            match self.per_patient.check_key(&row.wa_to) {
+                Ok(()) => ready.push(row),
+                Err(not_until) => {
+                    let wait = not_until.wait_time_from(RateClock(clock.clone()).now_nanos());
+                    held.push((row.id, millis(wait).max(1)));
+                }
+            }
+        }
+        let claims: Vec<i64> = ready
+            .iter()
+            .filter(|r| r.kind == Kind::Message)
+            .map(|r| r.id)
+            .collect();
+        if claims.is_empty() && held.is_empty() {
+            return Ok(ready);
+        }
+        let desk = self.desk.clone();
+        blocking(move || {
+            let now = desk.now_ms();
+            desk.write(|tx| {
+                outbox::claim(tx, &claims, now)?;
+                for (id, wait) in held {
+                    outbox::defer(tx, id, now + wait)?;
+                }
+                Ok(())
+            })
+        })
+        .await?;
+        Ok(ready)
     }
 
     /// Drains repeatedly until nothing is pending or only retries in the future remain.
@@ -113,6 +202,8 @@ impl Sender {
             total.sent += r.sent;
             total.retrying += r.retrying;
             total.stopped += r.stopped;
+            total.confirmed += r.confirmed;
+            total.released += r.released;
             if r == DrainReport::default() {
                 return Ok(total);
             }
@@ -129,9 +220,24 @@ impl Sender {
                 }
             }
         };
+        // The last look before a message leaves: Meta's limits, and never a secret of ours.
+        if let Err(e) = outbox_check::validate(&row.payload, &[&self.graph.token]) {
+            tracing::warn!(
+                outbox = row.id,
+                code = e.code(),
+                "message refused before sending"
+            );
+            return Outcome::Refused(e.to_string());
+        }
         body.insert("messaging_product".into(), "whatsapp".into());
-        body.insert("recipient_type".into(), "individual".into());
-        body.insert("to".into(), row.wa_to.clone().into());
+        if row.kind == Kind::Message {
+            body.insert("recipient_type".into(), "individual".into());
+            body.insert("to".into(), row.wa_to.clone().into());
+            body.insert(
+                "biz_opaque_callback_data".into(),
+                outbox::callback(row.id).into(),
+            );
+        }
         let response = self
             .http
             .post(self.graph.messages_url())
@@ -141,13 +247,23 @@ impl Sender {
             .await;
         let Ok(response) = response else {
             tracing::warn!(outbox = row.id, "Graph API unreachable; will retry");
-            return classify::transport_failure(row.attempts);
+            return match row.kind {
+                Kind::Message => classify::transport_failure(row.attempts),
+                Kind::Read => READ_NOT_TAKEN,
+            };
         };
         let status = response.status().as_u16();
         let json: Value = response.json().await.unwrap_or(Value::Null);
         let code = json.pointer("/error/code").and_then(Value::as_i64);
-        let wamid = json.pointer("/messages/0/id").and_then(Value::as_str);
-        let outcome = classify(status, code, wamid, row.attempts);
+        let outcome = match row.kind {
+            Kind::Message => {
+                let wamid = json.pointer("/messages/0/id").and_then(Value::as_str);
+                classify(status, code, wamid, row.attempts)
+            }
+            // A read receipt is answered `{"success": true}`; it is never worth a retry.
+            Kind::Read if (200..300).contains(&status) => Outcome::Sent(String::new()),
+            Kind::Read => READ_NOT_TAKEN,
+        };
         if !matches!(outcome, Outcome::Sent(_)) {
             tracing::warn!(
                 outbox = row.id,
@@ -159,30 +275,35 @@ impl Sender {
         outcome
     }
 
-    async fn record(&self, id: i64, outcome: Outcome) -> Result<()> {
+    async fn record(&self, row: Pending, outcome: Outcome) -> Result<()> {
         let desk = self.desk.clone();
-        tokio::task::spawn_blocking(move || {
+        let template = self.policy.reopen_template.clone();
+        blocking(move || {
             let now = desk.now_ms();
+            let id = row.id;
             desk.write(|tx| {
                 match outcome {
-                    Outcome::Sent(wamid) => outbox::mark_sent(tx, id, &wamid, now)?,
-                    Outcome::Retry(after) => {
-                        let next = now + i64::try_from(after.as_millis()).unwrap_or(i64::MAX / 2);
-                        outbox::mark_retry(tx, id, next, None)?
+                    Outcome::Sent(wamid) => {
+                        let wamid = Some(wamid.as_str()).filter(|w| !w.is_empty());
+                        outbox::mark_sent(tx, id, wamid, now)?
                     }
-                    Outcome::WindowClosed => outbox::mark_stopped(
-                        tx,
-                        id,
-                        "needs_staff",
-                        131047,
-                        "More than 24 hours have passed since the patient last wrote, so WhatsApp only allows an approved template. Ask the patient to write, or send a template.",
-                    )?,
-                    Outcome::Fatal { code, reason } => outbox::mark_stopped(tx, id, "failed", code, reason)?,
+                    Outcome::Retry(after) => outbox::mark_retry(tx, id, now + millis(after), None)?,
+                    Outcome::WindowClosed => {
+                        policy::window_closed(tx, &row, template.as_ref(), now)?
+                    }
+                    Outcome::Fatal { code, reason } => {
+                        outbox::mark_stopped(tx, id, "failed", code, reason)?
+                    }
+                    Outcome::Refused(reason) => outbox::mark_stopped(tx, id, "failed", 0, &reason)?,
                 }
                 Ok(())
             })
         })
         .await
-        .map_err(|_| Error::Internal("sender task failed"))?
     }
 }
+
+const READ_NOT_TAKEN: Outcome = Outcome::Fatal {
+    code: 0,
+    reason: "WhatsApp did not take the read receipt; the patient's message itself is safe.",
+};

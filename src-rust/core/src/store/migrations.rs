@@ -8,6 +8,9 @@ const STEPS: &[&str] = &[
     include_str!("migrations/003_outbox.sql"),
     include_str!("migrations/004_conversations.sql"),
     include_str!("migrations/005_media_bytes.sql"),
+    include_str!("migrations/006_idle_deadline.sql"),
+    include_str!("migrations/007_flood_guard.sql"),
+    include_str!("migrations/008_send_claims.sql"),
 ];
 
 pub const LATEST_VERSION: i64 = STEPS.len() as i64;

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use subtle::ConstantTimeEq;
 use tower_http::timeout::TimeoutLayer;
 
+pub use crate::ingest::FloodLimit;
 use crate::ingest::{GroupCommitter, Ingested};
 use crate::whatsapp::signature;
 use crate::Desk;
@@ -43,13 +44,24 @@ struct Edge {
 }
 
 /// The edge's routes. Starts the group-commit writer thread for `desk`; `wake` is notified
-/// whenever new messages are committed (the bot waits on it).
+/// whenever new messages are committed (the bot waits on it). Senders get the default
+/// [`FloodLimit`].
 pub fn router(
     desk: Arc<Desk>,
     secrets: WebhookSecrets,
     wake: Arc<tokio::sync::Notify>,
 ) -> std::io::Result<Router> {
-    let writer = GroupCommitter::start(desk, wake)?;
+    router_with_flood_limit(desk, secrets, wake, FloodLimit::default())
+}
+
+/// [`router`] with another per-sender limit (tests, load generators).
+pub fn router_with_flood_limit(
+    desk: Arc<Desk>,
+    secrets: WebhookSecrets,
+    wake: Arc<tokio::sync::Notify>,
+    limit: FloodLimit,
+) -> std::io::Result<Router> {
+    let writer = GroupCommitter::start(desk, wake, limit)?;
     Ok(routes(writer, secrets))
 }
 
@@ -133,11 +145,20 @@ fn answer(i: Ingested) -> Response {
     tracing::debug!(
         payload = i.payload_id,
         new = i.new_messages,
+        flooded = i.flooded,
         duplicates = i.duplicate_messages,
         statuses = i.statuses,
         skipped = i.skipped,
         "webhook stored"
     );
+    if i.flooded > 0 {
+        // Counts only: the sender's number and the text are PHI and stay in the database.
+        tracing::warn!(
+            payload = i.payload_id,
+            flooded = i.flooded,
+            "messages over the per-sender flood limit were stored but will not be answered"
+        );
+    }
     if !i.parse_ok {
         // Stored for inspection, but it is not a webhook: say so plainly.
         return reply(StatusCode::BAD_REQUEST, "body is not valid JSON");

@@ -109,6 +109,8 @@ pub struct StatusUpdate {
     pub timestamp: i64,
     pub recipient_id: Option<String>,
     pub error_code: Option<i64>,
+    /// Our `biz_opaque_callback_data`, echoed by Meta (the outbox row the status is about).
+    pub callback: Option<String>,
     pub raw: Value,
 }
 
@@ -306,6 +308,7 @@ fn status(s: &Value) -> Option<StatusUpdate> {
             .and_then(|e| e.first())
             .and_then(|e| e.get("code"))
             .and_then(Value::as_i64),
+        callback: string_at(s, &["biz_opaque_callback_data"]).filter(|c| c.len() <= 512),
         raw: s.clone(),
     })
 }

@@ -19,6 +19,7 @@ use intake_core::sender::{GraphConfig, Sender};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
+use crate::log_capture::{assert_no_leaks, Capture};
 use crate::webhook::{start, Server};
 
 const PATIENT: &str = "34600111222";
@@ -26,6 +27,30 @@ const PHONE_NUMBER_ID: &str = "106540352242922";
 const TOKEN: &str = "test-token";
 const MEDIA_ID: &str = "1037543291543636";
 const PHOTO: &[u8] = b"\xff\xd8\xff\xe0 the front of Ana's insurance card, as a pretend JPEG";
+
+/// What this walk's patient tells the desk, as fragments that would survive any log format:
+/// none of it may appear in a log line at any level.
+const WALK_PHI: &[&str] = &[
+    "600111222",
+    "Ana María",
+    "Ana Mar",
+    "Ana Pérez",
+    "Pérez",
+    "14/03/1987",
+    "1987-03-14",
+    "31/02/1990",
+    "ana.perez",
+    "female",
+    "Calle Mayor",
+    "28013 Madrid",
+    "Calle Sol",
+    "41001 Sevilla",
+    "Headache",
+    "Appendectomy",
+    "Penicillin",
+    "Ibuprofen",
+    "insurance card",
+];
 
 fn b64_sha(bytes: &[u8]) -> String {
     data_encoding::BASE64.encode(&Sha256::digest(bytes))
@@ -189,7 +214,16 @@ impl Walk {
         assert_eq!(report.messages, 1, "message {wamid} processed once");
         self.sender.drain_until_idle().await.unwrap();
         let seen = self.graph.seen.lock().unwrap();
-        let new: Vec<Value> = seen[before..].to_vec();
+        let (reads, new): (Vec<Value>, Vec<Value>) = seen[before..]
+            .iter()
+            .cloned()
+            .partition(|m| m["status"] == "read");
+        assert_eq!(
+            reads,
+            [json!({"messaging_product": "whatsapp", "status": "read", "message_id": wamid})],
+            "the message is marked read"
+        );
+        assert_eq!(seen[before]["status"], "read", "ahead of the reply");
         assert_eq!(new.len(), report.replies, "every reply reached Graph");
         assert!(!new.is_empty(), "the bot answers every message ({wamid})");
         assert!(new.iter().all(|m| m["to"] == PATIENT));
@@ -238,6 +272,7 @@ fn asks(out: &[Value], needle: &str) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn full_intake_from_hi_to_a_submitted_record_over_http() {
+    let logs = Capture::start();
     let s = start().await;
     let desk = s.f.desk();
     let graph = fake_graph().await;
@@ -454,13 +489,19 @@ async fn full_intake_from_hi_to_a_submitted_record_over_http() {
         .unwrap();
     assert_eq!(pending, 0);
     let outbox: Vec<(String, i64, Option<String>)> = conn
-        .prepare("SELECT state, attempts, wamid FROM outbox ORDER BY id")
+        .prepare("SELECT state, attempts, wamid FROM outbox WHERE kind = 'message' ORDER BY id")
         .unwrap()
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    let sent = graph.seen.lock().unwrap().len();
+    let sent = graph
+        .seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|m| m["status"] != "read")
+        .count();
     assert_eq!(outbox.len(), sent, "one Graph request per outbox row");
     assert!(
         outbox
@@ -468,4 +509,15 @@ async fn full_intake_from_hi_to_a_submitted_record_over_http() {
             .all(|(st, attempts, wamid)| st == "sent" && *attempts == 1 && wamid.is_some()),
         "every outbox row sent exactly once: {outbox:?}"
     );
+
+    // Everything logged during the walk, TRACE included, is free of the patient's data. The
+    // count shows the capture saw the walk itself, so an empty log cannot pass for a clean one.
+    let log = logs.text();
+    let stored = log.matches("webhook stored").count();
+    assert!(
+        stored >= w.n,
+        "the log holds the walk's {} webhooks, found {stored}",
+        w.n
+    );
+    assert_no_leaks(&log, WALK_PHI);
 }

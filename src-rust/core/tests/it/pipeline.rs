@@ -71,7 +71,15 @@ async fn hi_then_taps_flow_through_engine_outbox_and_sender_once_each() {
     assert_eq!(s.signed(fixture("text.json")).await.0, 200);
     let first = round().await;
     assert_eq!((first.patients, first.messages), (1, 1));
-    let sent = fake.seen.lock().unwrap().clone();
+    let replies = || -> Vec<Value> {
+        let seen = fake.seen.lock().unwrap();
+        seen.iter()
+            .filter(|m| m["status"] != "read")
+            .cloned()
+            .collect()
+    };
+    let sent = replies();
+    assert_eq!(fake.reads.lock().unwrap().len(), 1, "the Hi is marked read");
     assert_eq!(sent.len(), first.replies, "every reply reached Graph");
     assert!(sent.iter().all(|m| m["to"] == PATIENT));
     let language = sent.last().unwrap().clone();
@@ -84,7 +92,12 @@ async fn hi_then_taps_flow_through_engine_outbox_and_sender_once_each() {
     }
     let dup = round().await;
     assert_eq!((dup.messages, dup.replies), (0, 0));
-    assert_eq!(fake.seen.lock().unwrap().len(), sent.len());
+    assert_eq!(replies().len(), sent.len());
+    assert_eq!(
+        fake.reads.lock().unwrap().len(),
+        1,
+        "duplicates are not marked read again"
+    );
 
     // Tap the first language: the consent question follows.
     let (id, title) = choices[0].clone();

@@ -21,6 +21,8 @@ pub struct Fake {
     outage: AtomicUsize,
     pub accepted: Mutex<Vec<(String, String)>>,
     pub seen: Mutex<Vec<Value>>,
+    /// wamids of patient messages marked as read.
+    pub reads: Mutex<Vec<String>>,
 }
 
 async fn messages(
@@ -34,13 +36,27 @@ async fn messages(
     assert_eq!(phone_number_id, "106540352242922");
     assert_eq!(headers["authorization"], "Bearer test-token");
     assert_eq!(body["messaging_product"], "whatsapp");
-    let to = body["to"].as_str().unwrap().to_owned();
     if fake.outage.load(Ordering::SeqCst) > 0 {
         fake.outage.fetch_sub(1, Ordering::SeqCst);
         let e = json!({"error": {"message": "Service temporarily unavailable", "type": "OAuthException", "code": 2, "fbtrace_id": "X"}});
         return (StatusCode::INTERNAL_SERVER_ERROR, Json(e));
     }
+    if body["status"] == "read" {
+        assert!(
+            body.get("to").is_none(),
+            "a read receipt names only the message"
+        );
+        let id = body["message_id"].as_str().unwrap().to_owned();
+        fake.reads.lock().unwrap().push(id);
+        return (StatusCode::OK, Json(json!({"success": true})));
+    }
+    let to = body["to"].as_str().unwrap().to_owned();
+    let window_closed = json!({"error": {"message": "(#131047) Re-engagement message", "type": "OAuthException", "code": 131047}});
     match to.as_str() {
+        // The window closed, but an approved template still goes through (as on Meta).
+        "34999000048" if body["type"] != "template" => {
+            (StatusCode::BAD_REQUEST, Json(window_closed))
+        }
         "34999000047" => (
             StatusCode::BAD_REQUEST,
             Json(
@@ -54,7 +70,11 @@ async fn messages(
             ),
         ),
         _ => {
-            let text = body["text"]["body"].as_str().unwrap_or_default().to_owned();
+            let text = body["text"]["body"]
+                .as_str()
+                .or(body["template"]["name"].as_str())
+                .unwrap_or_default()
+                .to_owned();
             let mut accepted = fake.accepted.lock().unwrap();
             let wamid = format!("wamid.OUT.{}", accepted.len());
             accepted.push((to.clone(), text));

@@ -1,5 +1,8 @@
 //! Shared by the server's tests: a site (config, data and secrets folders) and the real binary.
 #![allow(dead_code)]
+pub mod meta;
+pub mod script;
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -72,6 +75,10 @@ impl Site {
         )
     }
 
+    pub fn log_path(&self) -> PathBuf {
+        self.dir.path().join("server.log")
+    }
+
     pub fn put_secret(&self, name: &str, value: &str) {
         let dir = self.dir.path().join("secrets");
         std::fs::write(dir.join(name), value).unwrap();
@@ -99,13 +106,25 @@ pub fn fixture(name: &str) -> Vec<u8> {
 impl Site {
     /// Starts `serve` with the WhatsApp secrets in place; returns it and its webhook URL.
     pub fn serve(&self) -> (Running, String) {
+        self.serve_at("debug")
+    }
+
+    /// `serve` with its log at `level` (an `INTAKE_DESK_LOG` filter).
+    pub fn serve_at(&self, level: &str) -> (Running, String) {
         self.put_secret("whatsapp-app-secret", SECRET);
         self.put_secret("whatsapp-verify-token", "verify-me");
+        // Every run appends its log to server.log, for tests that read it.
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.log_path())
+            .unwrap();
         let child = self
             .command(&["serve"])
+            .env("INTAKE_DESK_LOG", level)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(log)
             .spawn()
             .unwrap();
         let mut server = Running(child);
