@@ -20,10 +20,10 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use crate::log_capture::{assert_no_leaks, Capture};
+use crate::wa::{body_of, buttons, rows, webhook_from, PHONE_NUMBER_ID};
 use crate::webhook::{start, Server};
 
 const PATIENT: &str = "34600111222";
-const PHONE_NUMBER_ID: &str = "106540352242922";
 const TOKEN: &str = "test-token";
 const MEDIA_ID: &str = "1037543291543636";
 const PHOTO: &[u8] = b"\xff\xd8\xff\xe0 the front of Ana's insurance card, as a pretend JPEG";
@@ -132,57 +132,7 @@ async fn fake_graph() -> Arc<Graph> {
 }
 
 fn webhook(wamid: &str, ts: i64, message: Value) -> Vec<u8> {
-    let mut m = message;
-    m["from"] = json!(PATIENT);
-    m["id"] = json!(wamid);
-    m["timestamp"] = json!(ts.to_string());
-    json!({"object": "whatsapp_business_account", "entry": [{"id": "102290129340398", "changes": [{"field": "messages", "value": {
-        "messaging_product": "whatsapp",
-        "metadata": {"display_phone_number": "15550001111", "phone_number_id": PHONE_NUMBER_ID},
-        "contacts": [{"profile": {"name": "Ana Pérez"}, "wa_id": PATIENT}],
-        "messages": [m]
-    }}]}]})
-    .to_string()
-    .into_bytes()
-}
-
-fn body_of(m: &Value) -> String {
-    m["text"]["body"]
-        .as_str()
-        .or_else(|| m["interactive"]["body"]["text"].as_str())
-        .unwrap_or_default()
-        .to_owned()
-}
-
-/// (id, title) of a message's reply buttons.
-fn buttons(m: &Value) -> Vec<(String, String)> {
-    m["interactive"]["action"]["buttons"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|b| {
-            (
-                b["reply"]["id"].as_str().unwrap().to_owned(),
-                b["reply"]["title"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
-}
-
-/// (id, title) of a list message's rows.
-fn rows(m: &Value) -> Vec<(String, String)> {
-    m["interactive"]["action"]["sections"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|s| s["rows"].as_array().cloned().unwrap_or_default())
-        .map(|r| {
-            (
-                r["id"].as_str().unwrap().to_owned(),
-                r["title"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
+    webhook_from(PATIENT, wamid, ts, message)
 }
 
 /// The patient's phone, the desk's pipeline and the fake Graph, one round per message.

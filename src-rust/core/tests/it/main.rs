@@ -15,4 +15,5 @@ mod send_policy;
 mod sender;
 mod startup;
 mod timeouts;
+mod wa;
 mod webhook;

@@ -7,40 +7,16 @@ use intake_core::engine::Settings;
 use intake_core::form::Form;
 use intake_core::processor::Processor;
 use intake_core::sender::{GraphConfig, Sender};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::sender::fake_graph;
+use crate::wa::{buttons, tap, webhook_from};
 use crate::webhook::{fixture, start};
 
 const PATIENT: &str = "34600111222";
 
 fn reply_webhook(wamid: &str, ts: i64, id: &str, title: &str) -> Vec<u8> {
-    json!({"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{"field": "messages", "value": {
-        "messaging_product": "whatsapp",
-        "metadata": {"display_phone_number": "15550001111", "phone_number_id": "106540352242922"},
-        "contacts": [{"profile": {"name": "Ana Pérez"}, "wa_id": PATIENT}],
-        "messages": [{"from": PATIENT, "id": wamid, "timestamp": ts.to_string(), "type": "interactive",
-            "interactive": {"type": "button_reply", "button_reply": {"id": id, "title": title}}}]
-    }}]}]})
-    .to_string()
-    .into_bytes()
-}
-
-fn buttons(message: &Value) -> Vec<(String, String)> {
-    message["interactive"]["action"]["buttons"]
-        .as_array()
-        .map(|bs| {
-            bs.iter()
-                .map(|b| {
-                    let r = &b["reply"];
-                    (
-                        r["id"].as_str().unwrap().to_owned(),
-                        r["title"].as_str().unwrap().to_owned(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+    webhook_from(PATIENT, wamid, ts, tap(id, title))
 }
 
 #[tokio::test(flavor = "multi_thread")]

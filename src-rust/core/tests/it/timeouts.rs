@@ -12,43 +12,19 @@ use intake_core::Desk;
 use rusqlite::OptionalExtension;
 use serde_json::{json, Value};
 
+use crate::wa::{self, body_of, text, webhook_from};
 use crate::webhook::{start, Server};
 
 const PATIENT: &str = "34600111444";
-const PHONE_NUMBER_ID: &str = "106540352242922";
 /// The default idle timeout, in seconds.
 const DAY: i64 = 24 * 3600;
 
 fn webhook(wamid: &str, sent: i64, message: Value) -> Vec<u8> {
-    let mut m = message;
-    m["from"] = json!(PATIENT);
-    m["id"] = json!(wamid);
-    m["timestamp"] = json!(sent.to_string());
-    json!({"object": "whatsapp_business_account", "entry": [{"id": "102290129340398", "changes": [{"field": "messages", "value": {
-        "messaging_product": "whatsapp",
-        "metadata": {"display_phone_number": "15550001111", "phone_number_id": PHONE_NUMBER_ID},
-        "contacts": [{"profile": {"name": "Ana Pérez"}, "wa_id": PATIENT}],
-        "messages": [m]
-    }}]}]})
-    .to_string()
-    .into_bytes()
-}
-
-fn text(body: &str) -> Value {
-    json!({"type": "text", "text": {"body": body}})
+    webhook_from(PATIENT, wamid, sent, message)
 }
 
 fn tap(id: &str) -> Value {
-    json!({"type": "interactive", "interactive": {"type": "button_reply",
-        "button_reply": {"id": id, "title": "x"}}})
-}
-
-fn body_of(m: &Value) -> String {
-    m["text"]["body"]
-        .as_str()
-        .or_else(|| m["interactive"]["body"]["text"].as_str())
-        .unwrap_or_default()
-        .to_owned()
+    wa::tap(id, "x")
 }
 
 fn button_ids(m: &Value) -> Vec<String> {
