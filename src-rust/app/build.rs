@@ -29,6 +29,23 @@ const COMMANDS: &[&str] = &[
     "audit_list",
     "audit_verify",
     "backup_create",
+    "whatsapp_get",
+    "whatsapp_update",
+    "whatsapp_renew_verify_token",
+    "bot_status",
+    "dashboard_get",
+    "intakes_list",
+    "intake_get",
+    "intake_review",
+    "intake_media",
+    "inbox_list",
+    "conversation_get",
+    "conversation_take_over",
+    "conversation_reply",
+    "conversation_give_back",
+    "trybot_start",
+    "trybot_send",
+    "trybot_reset",
 ];
 
 fn main() {

@@ -2,7 +2,8 @@
 # End-to-end run of the real Intake Desk app: Xvfb + a private D-Bus session with an unlocked
 # Secret Service keyring + tauri-driver (-> WebKitWebDriver) + WebdriverIO specs (node --test).
 #   bash tests/e2e/run.sh            (from the repo root; scripts/test calls it this way)
-# Env knobs: E2E_TIMEOUT (s, whole spec run, default 600), E2E_KEEP_DATA=1 (keep the temp data dir).
+# Env knobs: E2E_TIMEOUT (s, whole spec run, default 900), E2E_KEEP_DATA=1 (keep the temp data dir),
+# E2E_SPECS (spec files to run, default specs/*.test.js).
 source "$(dirname "$0")/../../scripts/lib.sh"
 # Alone (no session bus yet), run in a private D-Bus session with a throwaway keyring, as
 # scripts/test does; on a desktop the user's own Secret Service is used, under our service name.
@@ -86,9 +87,14 @@ clear_keyring # a previous run that was killed may have left entries behind
 free_port() {
   node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
-PORT="$(free_port)"
-NATIVE_PORT="$(free_port)"
-while [ "$NATIVE_PORT" = "$PORT" ]; do NATIVE_PORT="$(free_port)"; done
+# Four distinct free ports: tauri-driver, WebKitWebDriver, the app's webhook server and the
+# fake Graph API the app's sender talks to (debug builds only honour that override).
+PORTS=()
+while [ "${#PORTS[@]}" -lt 4 ]; do
+  p="$(free_port)"
+  case " ${PORTS[*]} " in *" $p "*) ;; *) PORTS+=("$p") ;; esac
+done
+PORT="${PORTS[0]}" NATIVE_PORT="${PORTS[1]}" WEBHOOK_PORT="${PORTS[2]}" GRAPH_PORT="${PORTS[3]}"
 
 say "Starting tauri-driver on 127.0.0.1:$PORT (WebKitWebDriver on $NATIVE_PORT)"
 tauri-driver --port "$PORT" --native-port "$NATIVE_PORT" >"$LOGS/tauri-driver.log" 2>&1 &
@@ -110,19 +116,21 @@ fi
 # WebKitWebDriver drops the app's output (its log goes to stderr): start it through a
 # launcher that execs the real binary (same process, same args) with its output in app.log.
 LAUNCHER="$DATA_ROOT/intake-desk"
-printf '#!/bin/bash\nNO_COLOR=1 exec %q "$@" >>%q 2>&1\n' "$APP" "$LOGS/app.log" >"$LAUNCHER"
+printf '#!/bin/bash\nNO_COLOR=1 INTAKE_DESK_WEBHOOK_PORT=%q INTAKE_DESK_TEST_GRAPH_URL=%q exec %q "$@" >>%q 2>&1\n' \
+  "$WEBHOOK_PORT" "http://127.0.0.1:$GRAPH_PORT" "$APP" "$LOGS/app.log" >"$LAUNCHER"
 chmod +x "$LAUNCHER"
 
-say "Running the end-to-end specs (at most ${E2E_TIMEOUT:-600} s)"
+say "Running the end-to-end specs (at most ${E2E_TIMEOUT:-900} s)"
 export E2E_APP="$LAUNCHER" E2E_PORT="$PORT" E2E_DATA_ROOT="$DATA_ROOT" E2E_SCREENSHOTS="$SHOTS"
 export E2E_KEYRING_SERVICE="$SERVICE"
+export E2E_WEBHOOK_PORT="$WEBHOOK_PORT" E2E_GRAPH_PORT="$GRAPH_PORT"
 set +e
-(cd "$E2E" && timeout --kill-after=15 "${E2E_TIMEOUT:-600}" \
-  node --test --test-concurrency=1 --test-reporter=spec specs/*.test.js)
+(cd "$E2E" && timeout --kill-after=15 "${E2E_TIMEOUT:-900}" \
+  node --test --test-concurrency=1 --test-reporter=spec ${E2E_SPECS:-specs/*.test.js})
 rc=$?
 set -e
 if [ "$rc" -ne 0 ]; then
-  [ "$rc" -eq 124 ] && echo "The end-to-end run hit its ${E2E_TIMEOUT:-600} s limit." >&2
+  [ "$rc" -eq 124 ] && echo "The end-to-end run hit its ${E2E_TIMEOUT:-900} s limit." >&2
   for log in "$LOGS/app.log" "$LOGS/tauri-driver.log"; do
     echo "--- last lines of $log ---" >&2
     tail -n 40 "$log" >&2 2>/dev/null || true

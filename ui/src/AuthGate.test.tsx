@@ -19,7 +19,7 @@ describe("idle lock and the lock screen", () => {
       },
     });
     const { user } = renderUi(<App />);
-    expect(await screen.findByTestId("queue-empty")).toBeInTheDocument();
+    expect(await screen.findByTestId("page-title-dashboard")).toBeInTheDocument();
 
     locked = true;
     await act(async () => {
@@ -28,7 +28,7 @@ describe("idle lock and the lock screen", () => {
     expect(await screen.findByTestId("lock-screen")).toBeInTheDocument();
     expect(screen.getByTestId("lock-title")).toHaveTextContent("Locked — Ana Costa");
     // Nothing of the page behind stays in the document.
-    expect(screen.queryByTestId("queue-empty")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("page-title-dashboard")).not.toBeInTheDocument();
     expect(screen.queryByTestId("shell-user")).not.toBeInTheDocument();
 
     expect(screen.getByTestId("unlock-password")).toHaveFocus();

@@ -6,7 +6,7 @@ import * as ipc from "./ipc";
 import { LockScreen } from "./screens/LockScreen";
 import { LoginScreen } from "./screens/LoginScreen";
 import { Shell } from "./shell/Shell";
-import { firstPage, type PageId } from "./shell/pages";
+import { firstPage, type Route } from "./shell/pages";
 
 /** What the login screen should start with: a prefilled username and a note above the form. */
 export type LoginHint = { username?: string; notice?: string };
@@ -29,7 +29,7 @@ type Props = {
  */
 export function AuthGate({ clinicName, hint, onClinicNameChange }: Props) {
   const [auth, setAuth] = useState<Auth>({ kind: "checking" });
-  const [page, setPage] = useState<PageId>("queue");
+  const [route, setRoute] = useState<Route>({ page: "dashboard" });
   const firstHint = useRef(hint);
 
   const showSession = useCallback((session: SessionInfo) => {
@@ -88,7 +88,7 @@ export function AuthGate({ clinicName, hint, onClinicNameChange }: Props) {
     } catch {
       // Signing in again replaces whatever is left of the session.
     }
-    setPage("queue");
+    setRoute({ page: "dashboard" });
     setAuth({ kind: "login", hint: { notice: "You are signed out." } });
   }, []);
 
@@ -101,7 +101,7 @@ export function AuthGate({ clinicName, hint, onClinicNameChange }: Props) {
           clinicName={clinicName}
           hint={auth.hint}
           onSignedIn={(session) => {
-            setPage(firstPage(session.permissions));
+            setRoute({ page: firstPage(session.permissions) });
             showSession(session);
           }}
         />
@@ -120,8 +120,8 @@ export function AuthGate({ clinicName, hint, onClinicNameChange }: Props) {
         <Shell
           clinicName={clinicName}
           session={auth.session}
-          page={page}
-          onNavigate={setPage}
+          route={route}
+          onNavigate={setRoute}
           onLock={lockNow}
           onSignOut={() => void signOut()}
           onSessionChange={showSession}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import * as ipc from "./ipc";
 import { INTERNAL_ERROR, isErrorBody, login, onSessionError, toErrorBody, usersSetRole } from "./ipc";
 import { fail, mockBackend } from "./test/utils";
 
@@ -33,5 +34,39 @@ describe("ipc wrapper", () => {
     await expect(usersList()).rejects.toEqual({ code: "auth.session_locked", message: "The screen is locked." });
     stop();
     expect(seen).toEqual(["auth.session_locked"]);
+  });
+
+  it("sends the desk commands with the argument names the Rust side expects", async () => {
+    const b = mockBackend(
+      Object.fromEntries(
+        [
+          "dashboard_get", "bot_status", "intakes_list", "intake_get", "intake_review", "intake_media", "inbox_list",
+          "conversation_get", "conversation_take_over", "conversation_reply", "conversation_give_back",
+          "trybot_start", "trybot_send", "trybot_reset", "whatsapp_get", "whatsapp_update", "whatsapp_renew_verify_token",
+        ].map((cmd) => [cmd, () => null]),
+      ),
+    );
+    await ipc.dashboardGet();
+    await ipc.intakeGet(5);
+    await ipc.intakeReview(5, { status: "reviewed", note: null });
+    await ipc.intakeMedia(5, "m1");
+    await ipc.conversationGet(7);
+    await ipc.conversationTakeOver(7);
+    await ipc.conversationReply({ conversationId: 7, text: "Hi" });
+    await ipc.conversationGiveBack(7);
+    await ipc.trybotSend({ type: "choice", id: "a", title: "A" });
+    await ipc.whatsappUpdate({ phoneNumberId: "1", businessAccountId: "2", appSecret: null, accessToken: "" });
+    expect(b.calls).toEqual([
+      { cmd: "dashboard_get", args: { query: { utcOffsetMinutes: -new Date().getTimezoneOffset() } } },
+      { cmd: "intake_get", args: { id: 5 } },
+      { cmd: "intake_review", args: { id: 5, review: { status: "reviewed", note: null } } },
+      { cmd: "intake_media", args: { intakeId: 5, mediaId: "m1" } },
+      { cmd: "conversation_get", args: { conversationId: 7 } },
+      { cmd: "conversation_take_over", args: { conversationId: 7 } },
+      { cmd: "conversation_reply", args: { reply: { conversationId: 7, text: "Hi" } } },
+      { cmd: "conversation_give_back", args: { conversationId: 7 } },
+      { cmd: "trybot_send", args: { input: { type: "choice", id: "a", title: "A" } } },
+      { cmd: "whatsapp_update", args: { update: { phoneNumberId: "1", businessAccountId: "2", appSecret: null, accessToken: "" } } },
+    ]);
   });
 });

@@ -15,6 +15,21 @@ import type { StaffSummary } from "./bindings/StaffSummary";
 import type { StartupStatus } from "./bindings/StartupStatus";
 import type { TotpEnrollment } from "./bindings/TotpEnrollment";
 import type { VerifyReport } from "./bindings/VerifyReport";
+import type { BotStatus } from "./bindings/BotStatus";
+import type { ConversationView } from "./bindings/ConversationView";
+import type { Dashboard } from "./bindings/Dashboard";
+import type { DashboardQuery } from "./bindings/DashboardQuery";
+import type { InboxItem } from "./bindings/InboxItem";
+import type { IntakeDetail } from "./bindings/IntakeDetail";
+import type { MediaData } from "./bindings/MediaData";
+import type { QueuePage } from "./bindings/QueuePage";
+import type { QueueQuery } from "./bindings/QueueQuery";
+import type { ReviewRequest } from "./bindings/ReviewRequest";
+import type { StaffReply } from "./bindings/StaffReply";
+import type { TryInput } from "./bindings/TryInput";
+import type { TryState } from "./bindings/TryState";
+import type { WhatsAppSettings } from "./bindings/WhatsAppSettings";
+import type { WhatsAppUpdate } from "./bindings/WhatsAppUpdate";
 
 export const INTERNAL_ERROR: ErrorBody = {
   code: "internal",
@@ -101,3 +116,40 @@ export const settingsUpdate = (settings: ClinicSettings) =>
 export const auditList = (query: AuditQuery) => call<AuditEntry[]>("audit_list", { query });
 export const auditVerify = () => call<VerifyReport>("audit_verify");
 export const backupCreate = (path: string) => call<BackupInfo>("backup_create", { path });
+
+// WhatsApp connection (admin). Secrets are write-only: the backend only says whether one is saved.
+export const whatsappGet = () => call<WhatsAppSettings>("whatsapp_get");
+export const whatsappUpdate = (update: WhatsAppUpdate) =>
+  call<WhatsAppSettings>("whatsapp_update", { update });
+export const whatsappRenewVerifyToken = () => call<WhatsAppSettings>("whatsapp_renew_verify_token");
+
+// Dashboard and the bot.
+/** The clinic's day is the window's day: the offset is east-positive minutes (CET is +60). */
+export const localUtcOffsetMinutes = () => -new Date().getTimezoneOffset();
+export const dashboardGet = () =>
+  call<Dashboard>("dashboard_get", { query: { utcOffsetMinutes: localUtcOffsetMinutes() } satisfies DashboardQuery });
+export const botStatus = () => call<BotStatus>("bot_status");
+
+// Intake queue and detail.
+export const intakesList = (query: QueueQuery) => call<QueuePage>("intakes_list", { query });
+export const intakeGet = (id: number) => call<IntakeDetail>("intake_get", { id });
+export const intakeReview = (id: number, review: ReviewRequest) =>
+  call<IntakeDetail>("intake_review", { id, review });
+export const intakeMedia = (intakeId: number, mediaId: string) =>
+  call<MediaData>("intake_media", { intakeId, mediaId });
+
+// Inbox: conversations that need a person.
+export const inboxList = () => call<InboxItem[]>("inbox_list");
+export const conversationGet = (conversationId: number) =>
+  call<ConversationView>("conversation_get", { conversationId });
+export const conversationTakeOver = (conversationId: number) =>
+  call<ConversationView>("conversation_take_over", { conversationId });
+export const conversationReply = (reply: StaffReply) =>
+  call<ConversationView>("conversation_reply", { reply });
+export const conversationGiveBack = (conversationId: number) =>
+  call<ConversationView>("conversation_give_back", { conversationId });
+
+// Try the bot: a practice chat, never stored or sent.
+export const trybotStart = () => call<TryState>("trybot_start");
+export const trybotSend = (input: TryInput) => call<TryState>("trybot_send", { input });
+export const trybotReset = () => call<TryState>("trybot_reset");

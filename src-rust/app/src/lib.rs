@@ -1,5 +1,6 @@
 //! The desktop shell: wires Tauri to intake-core. Commands stay thin (session → core call →
-//! `{code, message}`); every rule lives in core.
+//! `{code, message}`); every rule lives in core. The bot runs in-process (see `backend`).
+mod backend;
 mod commands;
 mod error;
 mod state;
@@ -8,18 +9,35 @@ use std::sync::Arc;
 
 use tauri::Manager;
 
+pub use backend::{BotStatus, WebhookState};
+pub use commands::handler;
 pub use error::IpcError;
 pub use state::Shell;
 
+/// stderr for terminals and the end-to-end run. Set directly as the global subscriber (no
+/// `log` bridge): tauri-plugin-log owns the `log` crate's logger and writes the log file.
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("INTAKE_DESK_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    // stderr, so stdout stays free and WebDriver/terminal runs keep the log.
-    let _ = tracing_subscriber::fmt()
+    let subscriber = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .try_init();
+        .finish();
+    let _ = tracing::subscriber::set_global_default(subscriber);
+}
+
+fn log_plugin<R: tauri::Runtime>() -> tauri::plugin::TauriPlugin<R> {
+    use tauri_plugin_log::{RotationStrategy, Target, TargetKind};
+    tauri_plugin_log::Builder::new()
+        .clear_targets()
+        .target(Target::new(TargetKind::LogDir {
+            file_name: Some("intake-desk".into()),
+        }))
+        .level(log::LevelFilter::Info)
+        .max_file_size(5_000_000)
+        .rotation_strategy(RotationStrategy::KeepOne)
+        .build()
 }
 
 pub fn run() {
@@ -33,11 +51,17 @@ pub fn run() {
                 let _ = window.set_focus();
             }
         }))
+        .plugin(log_plugin())
+        .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             let dir = state::data_dir(app.handle())?;
             tracing::info!(data_dir = %dir.display(), "starting");
-            app.manage(Arc::new(Shell::start(dir)));
+            let shell = Arc::new(Shell::start(dir));
+            app.manage(shell.clone());
+            let form = shell.form.clone();
+            tauri::async_runtime::spawn(backend::supervise(app.handle().clone(), shell, form));
             Ok(())
         })
         .invoke_handler(commands::handler());

@@ -1,14 +1,18 @@
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use intake_core::auth::AuthError;
+use intake_core::form::Form;
 use intake_core::keys::OsKeyring;
-use intake_core::{Config, DataDir, Launcher, SystemClock};
-use tauri::{AppHandle, Manager};
+use intake_core::trybot::TryBot;
+use intake_core::{Config, DataDir, Desk, Launcher, SystemClock};
+use tauri::{AppHandle, Manager, Runtime};
+
+use crate::backend::Backend;
 
 /// Where the database lives: `--data-dir PATH`, else `INTAKE_DESK_DATA_DIR`, else the
 /// platform's app-data folder.
-pub fn data_dir(app: &AppHandle) -> Result<PathBuf, Box<dyn std::error::Error>> {
+pub fn data_dir<R: Runtime>(app: &AppHandle<R>) -> Result<PathBuf, Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         if arg == "--data-dir" {
@@ -39,6 +43,12 @@ fn keyring() -> OsKeyring {
 pub struct Shell {
     pub launcher: Launcher,
     current: Mutex<Option<String>>,
+    /// The in-process webhook server and bot.
+    pub backend: Backend,
+    /// The intake form the bot asks and the screens show.
+    pub form: Arc<Form>,
+    /// Try the bot: practice chats, made when first used (it needs the clinic's settings).
+    trybot: OnceLock<TryBot>,
 }
 
 impl Shell {
@@ -54,7 +64,18 @@ impl Shell {
         Self {
             launcher,
             current: Mutex::new(None),
+            backend: Backend::default(),
+            form: Arc::new(default_form()),
+            trybot: OnceLock::new(),
         }
+    }
+
+    pub fn trybot(&self, desk: &Desk) -> intake_core::Result<&TryBot> {
+        if let Some(t) = self.trybot.get() {
+            return Ok(t);
+        }
+        let made = TryBot::new(self.form.clone(), desk.engine_settings()?);
+        Ok(self.trybot.get_or_init(|| made))
     }
 
     pub fn session(&self) -> Result<String, intake_core::Error> {
@@ -71,5 +92,13 @@ impl Shell {
             &mut *self.current.lock().unwrap_or_else(|p| p.into_inner()),
             session,
         )
+    }
+}
+
+/// The bundled form is checked by a unit test in core, so failing here means a broken build.
+fn default_form() -> Form {
+    match Form::default_form() {
+        Ok(f) => f,
+        Err(e) => panic!("the bundled intake form is invalid: {e}"),
     }
 }

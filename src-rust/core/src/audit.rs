@@ -35,6 +35,13 @@ pub enum Action {
     SettingsChanged,
     AuditVerified,
     ConsentRecorded,
+    IntakeViewed,
+    IntakeMediaViewed,
+    IntakeReviewed,
+    DemoSeeded,
+    ConversationTakenOver,
+    ConversationReleased,
+    StaffReplyQueued,
 }
 
 impl Action {
@@ -63,6 +70,13 @@ impl Action {
             Self::SettingsChanged => "settings.changed",
             Self::AuditVerified => "audit.verified",
             Self::ConsentRecorded => "consent.recorded",
+            Self::IntakeViewed => "intake.viewed",
+            Self::IntakeMediaViewed => "intake.media_viewed",
+            Self::IntakeReviewed => "intake.reviewed",
+            Self::DemoSeeded => "demo.seeded",
+            Self::ConversationTakenOver => "conversation.taken_over",
+            Self::ConversationReleased => "conversation.released",
+            Self::StaffReplyQueued => "conversation.staff_reply",
         }
     }
 }

@@ -23,6 +23,13 @@ pub enum Error {
     /// the user and names no patient data.
     #[error("invalid input ({code})")]
     Invalid { code: &'static str, message: String },
+    /// A record the caller named is not there (deleted, or a stale link). `code` names the kind
+    /// (`not_found.intake`); the message is for the user and names no patient data.
+    #[error("not found ({code})")]
+    NotFound {
+        code: &'static str,
+        message: &'static str,
+    },
     /// The call does not fit where start-up is (e.g. logging in before set-up).
     #[error("not available now: {0}")]
     WrongPhase(&'static str),
@@ -50,6 +57,10 @@ impl Error {
             code,
             message: message.to_owned(),
         }
+    }
+
+    pub fn not_found(code: &'static str, message: &'static str) -> Self {
+        Self::NotFound { code, message }
     }
 }
 
@@ -130,6 +141,7 @@ impl Error {
             },
             Error::Hash(_) => s("auth.internal", "Something went wrong while checking the password. Try again."),
             Error::Invalid { code, message } => (code, message.clone()),
+            Error::NotFound { code, message } => (code, (*message).to_owned()),
             Error::WrongPhase(_) => s("wrong_phase", "That is not possible at this step. Restart Intake Desk if this screen looks wrong."),
             Error::KeyInfoMissing => s("key.info_missing", "The file keyinfo.json next to the database is missing. Put it back from your backup, or restore a backup file."),
             Error::Internal(_) => s("internal", "Something went wrong inside Intake Desk. Try again; if it keeps happening, restart Intake Desk."),

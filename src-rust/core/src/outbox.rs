@@ -44,6 +44,23 @@ pub fn enqueue(
     Ok(conn.last_insert_rowid())
 }
 
+/// A message written by a member of staff (`author`, their display name, shown in the
+/// transcript); the bot's rows leave it NULL. Same queue and order as the bot's messages.
+pub fn enqueue_by(
+    conn: &Connection,
+    wa_to: &str,
+    payload: &Value,
+    now_ms: i64,
+    author: &str,
+) -> Result<i64, StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO outbox (wa_to, payload, created_at, next_attempt_at, author)
+         VALUES (?1, ?2, ?3, ?3, ?4)",
+    )?
+    .execute(params![wa_to, payload.to_string(), now_ms, author])?;
+    Ok(conn.last_insert_rowid())
+}
+
 /// Queues the blue ticks for the patient's message `wamid`, ahead of the reply to it.
 pub fn enqueue_read(
     conn: &Connection,

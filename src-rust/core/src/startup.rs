@@ -116,7 +116,13 @@ impl Launcher {
     }
 
     fn make_desk(&self, db: Db, info: KeyInfo) -> Result<Desk> {
-        Desk::new(db, &self.config, self.clock.clone(), info)
+        Desk::new(
+            db,
+            &self.config,
+            self.clock.clone(),
+            info,
+            self.secrets.clone(),
+        )
     }
 
     pub fn status(&self) -> StartupStatus {

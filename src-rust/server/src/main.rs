@@ -4,6 +4,7 @@
 //!   intake-server --config server.toml init --clinic-name N --username U --display-name D
 //!   intake-server --config server.toml add-user --username U --display-name D --role doctor
 //!   intake-server --config server.toml serve
+//!   intake-server --config server.toml seed-demo --intakes 100000
 //!
 //! Passwords are read from standard input, never from arguments (which other users can see).
 mod config;
@@ -71,6 +72,15 @@ enum Command {
     },
     /// Run the webhook server until interrupted.
     Serve,
+    /// Fill a database that has no intakes yet with made-up patients, for demos and
+    /// benchmarks. Refuses a database that already holds intakes.
+    SeedDemo {
+        #[arg(long, default_value_t = 1000)]
+        intakes: usize,
+        /// The same seed writes the same patients.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
@@ -147,7 +157,23 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Serve => serve_webhooks(&config, &launcher, secrets.as_ref()),
+        Command::SeedDemo { intakes, seed } => seed_demo(&launcher, intakes, seed),
     }
+}
+
+fn seed_demo(launcher: &Launcher, intakes: usize, seed: u64) -> Result<(), Failure> {
+    let desk = open(launcher)?;
+    let form =
+        Form::default_form().map_err(|e| Failure(format!("the intake form is not valid: {e}")))?;
+    let started = std::time::Instant::now();
+    let report = intake_core::queue::seed_demo(&desk, &form, intakes, seed)?;
+    println!(
+        "Seeded {} demo intakes ({} conversations) in {:.1} s.",
+        report.intakes,
+        report.conversations,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 fn read_password() -> Result<String, Failure> {

@@ -27,7 +27,7 @@ export function freshDataDir(label) {
 export const tid = (id) => `[data-testid="${id}"]`;
 
 /** Starts the app on `dataDir` and returns the WebdriverIO browser for its window. */
-export async function launch(dataDir) {
+export async function launch(dataDir, extraArgs = []) {
   const browser = await remote({
     hostname: '127.0.0.1',
     port: PORT,
@@ -39,7 +39,7 @@ export async function launch(dataDir) {
     capabilities: {
       // tauri-driver does not proxy WebDriver BiDi: stay on classic WebDriver.
       'wdio:enforceWebDriverClassic': true,
-      'tauri:options': { application: APP, args: ['--data-dir', dataDir] },
+      'tauri:options': { application: APP, args: ['--data-dir', dataDir, ...extraArgs] },
     },
   });
   browser.__dataDir = dataDir;

@@ -3,11 +3,8 @@
 // came back from the real OS keyring), and a wrong password is refused on screen; then, with the
 // keyring entry gone, the app asks for the recovery key and re-seats it.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, describe } from 'node:test';
 import {
-  SCREENSHOTS,
   appPids,
   clearKeyring,
   click,
@@ -22,6 +19,7 @@ import {
   tid,
   visible,
 } from '../lib/app.js';
+import { stepper } from '../lib/flows.js';
 
 const CLINIC = 'Clínica San Rafael';
 const ADMIN = { displayName: 'Lucía Méndez', username: 'admin', password: 'correct horse battery' };
@@ -30,38 +28,9 @@ const RECOVERY_KEY = /^[A-Z0-9]{4}(-[A-Z0-9]{4}){7}$/;
 
 const dataDir = freshDataDir('clinic');
 let browser = null; // the running app's window, when there is one
-let broken = null; // the first step that failed: the steps after it are skipped
 let recoveryKey = ''; // as shown at set-up
 
-/** One step of the flow. Steps run in order; after a failure the rest are skipped. */
-function step(name, fn, timeout = 120_000) {
-  it(name, { timeout }, async (t) => {
-    if (broken) {
-      t.skip(`skipped: "${broken}" failed`);
-      return;
-    }
-    try {
-      await fn();
-    } catch (error) {
-      broken = name;
-      await evidence(name);
-      throw error;
-    }
-  });
-}
-
-/** On failure: a screenshot and the page's HTML, named after the step. */
-async function evidence(name) {
-  if (!browser) return;
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
-  try {
-    const file = await screenshot(browser, `failed-${slug}.png`);
-    console.error(`  failure screenshot: ${file}`);
-    writeFileSync(path.join(SCREENSHOTS, `failed-${slug}.html`), await browser.getPageSource());
-  } catch (e) {
-    console.error(`  (no failure screenshot: ${e.message})`);
-  }
-}
+const step = stepper(() => browser);
 
 async function closeApp() {
   const b = browser;

@@ -3,26 +3,6 @@ import { describe, expect, it, vi } from "vitest";
 import { adminSession, fail, mockBackend, renderUi } from "../test/utils";
 import { AccountPage } from "./AccountPage";
 import { BackupPage } from "./BackupPage";
-import { SettingsPage } from "./SettingsPage";
-
-describe("settings page", () => {
-  it("loads, saves, and passes the new clinic name up", async () => {
-    const b = mockBackend({
-      settings_get: () => ({ clinicName: "Sunrise Clinic", idleLockMinutes: 10 }),
-      settings_update: (args) => args.settings,
-    });
-    const onName = vi.fn();
-    const { user } = renderUi(<SettingsPage onClinicNameChange={onName} />);
-    const name = await screen.findByTestId("settings-clinic-name");
-    await user.clear(name);
-    await user.type(name, "Sunset Clinic");
-    await user.clear(screen.getByTestId("settings-idle-minutes"));
-    await user.type(screen.getByTestId("settings-idle-minutes"), "15{Enter}");
-    expect(await screen.findByTestId("settings-saved")).toHaveTextContent("Settings saved.");
-    expect(b.last("settings_update")).toEqual({ settings: { clinicName: "Sunset Clinic", idleLockMinutes: 15 } });
-    expect(onName).toHaveBeenCalledWith("Sunset Clinic");
-  });
-});
 
 describe("backup page", () => {
   it("asks where to save, makes the backup and shows path and size", async () => {

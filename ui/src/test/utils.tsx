@@ -1,9 +1,12 @@
+import { emit } from "@tauri-apps/api/event";
 import { mockIPC } from "@tauri-apps/api/mocks";
-import { render } from "@testing-library/react";
+import { act, render } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { ReactElement } from "react";
+import type { DeskEvent } from "../bindings/DeskEvent";
 import type { ErrorBody } from "../bindings/ErrorBody";
 import type { SessionInfo } from "../bindings/SessionInfo";
+import { DESK_EVENT } from "../hooks/useDeskEvents";
 import { Providers } from "../Providers";
 
 export type Call = { cmd: string; args: Record<string, unknown> };
@@ -11,7 +14,8 @@ type Handler = (args: Record<string, unknown>) => unknown;
 
 /**
  * Stands in for the Rust side. Every call is recorded; a command without a handler rejects
- * (so a test notices an unexpected call), except session_touch, which is harmless.
+ * (so a test notices an unexpected call), except session_touch, which is harmless. Tauri
+ * events are mocked too: `emitDeskEvent` reaches the screens' `listen` handlers.
  */
 export function mockBackend(handlers: Record<string, Handler>) {
   const calls: Call[] = [];
@@ -22,7 +26,7 @@ export function mockBackend(handlers: Record<string, Handler>) {
     if (handler) return handler(args);
     if (cmd === "session_touch") return null;
     throw { code: "test.unhandled", message: `The test has no mock for ${cmd}.` } satisfies ErrorBody;
-  });
+  }, { shouldMockEvents: true });
   return {
     calls,
     named: (cmd: string) => calls.filter((c) => c.cmd === cmd),
@@ -32,6 +36,13 @@ export function mockBackend(handlers: Record<string, Handler>) {
       handlers[cmd] = handler;
     },
   };
+}
+
+/** What the backend emits when something changed (needs `mockBackend` first). */
+export async function emitDeskEvent(event: DeskEvent) {
+  await act(async () => {
+    await emit(DESK_EVENT, event);
+  });
 }
 
 /** A handler that rejects like a Tauri command: with an ErrorBody. */

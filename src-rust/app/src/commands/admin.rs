@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use intake_core::audit::{AuditEntry, AuditQuery, VerifyReport};
 use intake_core::auth::staff::StaffSummary;
 use intake_core::auth::Role;
-use intake_core::desk::{BackupInfo, ClinicSettings, NewUser};
+use intake_core::desk::{BackupInfo, ClinicSettings, NewUser, WhatsAppSettings, WhatsAppUpdate};
 
 use super::{with_desk, Reply, Shared};
 
@@ -86,4 +86,22 @@ pub async fn audit_verify(shell: Shared<'_>) -> Reply<VerifyReport> {
 #[tauri::command]
 pub async fn backup_create(shell: Shared<'_>, path: PathBuf) -> Reply<BackupInfo> {
     with_desk(&shell, move |desk, session| desk.backup(session, &path)).await
+}
+
+#[tauri::command]
+pub async fn whatsapp_get(shell: Shared<'_>) -> Reply<WhatsAppSettings> {
+    with_desk(&shell, |desk, session| desk.whatsapp_settings(session)).await
+}
+
+#[tauri::command]
+pub async fn whatsapp_update(shell: Shared<'_>, update: WhatsAppUpdate) -> Reply<WhatsAppSettings> {
+    with_desk(&shell, move |desk, session| {
+        desk.update_whatsapp(session, &update)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn whatsapp_renew_verify_token(shell: Shared<'_>) -> Reply<WhatsAppSettings> {
+    with_desk(&shell, |desk, session| desk.renew_verify_token(session)).await
 }

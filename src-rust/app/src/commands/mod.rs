@@ -2,11 +2,16 @@
 //! the permission check; argon2 and SQLCipher work runs off the async runtime.
 mod account;
 mod admin;
+mod bot;
+mod inbox;
+mod intakes;
 mod session;
 mod startup;
+mod trybot;
 
 use std::sync::Arc;
 
+use intake_core::form::Form;
 use intake_core::Desk;
 
 use crate::{IpcError, Shell};
@@ -44,7 +49,22 @@ where
     .await
 }
 
-pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+/// Like `with_desk`, for calls that read answers against the intake form.
+async fn with_form<T, F>(shell: &Arc<Shell>, f: F) -> Reply<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&Desk, &Form, &str) -> intake_core::Result<T> + Send + 'static,
+{
+    blocking(shell, move |s| {
+        let desk = s.launcher.desk()?;
+        let session = s.session()?;
+        f(&desk, &s.form, &session)
+    })
+    .await
+}
+
+pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static
+{
     tauri::generate_handler![
         startup::startup_status,
         startup::startup_retry,
@@ -74,5 +94,25 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         admin::audit_list,
         admin::audit_verify,
         admin::backup_create,
+        admin::whatsapp_get,
+        admin::whatsapp_update,
+        admin::whatsapp_renew_verify_token,
+        bot::bot_status,
+        intakes::dashboard_get,
+        intakes::intakes_list,
+        intakes::intake_get,
+        intakes::intake_review,
+        intakes::intake_media,
+        inbox::inbox_list,
+        inbox::conversation_get,
+        inbox::conversation_take_over,
+        inbox::conversation_reply,
+        inbox::conversation_give_back,
+        trybot::trybot_start,
+        trybot::trybot_send,
+        trybot::trybot_reset,
     ]
 }
+
+#[cfg(test)]
+mod tests;

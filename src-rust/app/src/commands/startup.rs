@@ -11,7 +11,9 @@ pub async fn startup_status(shell: Shared<'_>) -> Reply<StartupStatus> {
 
 #[tauri::command]
 pub async fn startup_retry(shell: Shared<'_>) -> Reply<StartupStatus> {
-    blocking(&shell, |s| Ok(s.launcher.retry())).await
+    let status = blocking(&shell, |s| Ok(s.launcher.retry())).await;
+    shell.backend.kick();
+    status
 }
 
 #[tauri::command]
@@ -21,12 +23,16 @@ pub async fn setup_begin(shell: Shared<'_>) -> Reply<String> {
 
 #[tauri::command]
 pub async fn setup_finish(shell: Shared<'_>, request: SetupRequest) -> Reply<()> {
-    blocking(&shell, move |s| s.launcher.finish_setup(&request)).await
+    blocking(&shell, move |s| s.launcher.finish_setup(&request)).await?;
+    shell.backend.kick();
+    Ok(())
 }
 
 #[tauri::command]
 pub async fn recover_with_key(shell: Shared<'_>, recovery_key: String) -> Reply<()> {
-    blocking(&shell, move |s| s.launcher.recover(&recovery_key)).await
+    blocking(&shell, move |s| s.launcher.recover(&recovery_key)).await?;
+    shell.backend.kick();
+    Ok(())
 }
 
 #[tauri::command]
@@ -34,5 +40,7 @@ pub async fn restore_backup(shell: Shared<'_>, path: PathBuf, recovery_key: Stri
     blocking(&shell, move |s| {
         s.launcher.restore_backup(&path, &recovery_key)
     })
-    .await
+    .await?;
+    shell.backend.kick();
+    Ok(())
 }

@@ -1,18 +1,16 @@
 //! Admin work: users, clinic settings, the audit log and backups.
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{minutes_to_ms, Desk, DEFAULT_IDLE_LOCK_MINUTES, IDLE_SETTING};
+use super::Desk;
 use crate::audit::{Action, AuditEntry, AuditQuery, VerifyReport};
 use crate::auth::lockout::LockState;
 use crate::auth::password::check_policy;
 use crate::auth::staff::{self, StaffSummary};
 use crate::auth::{validate_display_name, validate_username, Actor, AuthError, Permission, Role};
-use crate::store::settings;
-use crate::{audit, backup, Error, Result};
+use crate::{audit, backup, Result};
 
 #[derive(Debug, Clone, Deserialize, TS)]
 #[ts(export)]
@@ -24,15 +22,6 @@ pub struct NewUser {
     pub password: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-#[serde(rename_all = "camelCase")]
-pub struct ClinicSettings {
-    pub clinic_name: String,
-    /// 1 to 120.
-    pub idle_lock_minutes: u32,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 #[serde(rename_all = "camelCase")]
@@ -41,8 +30,6 @@ pub struct BackupInfo {
     #[ts(type = "number")]
     pub bytes: u64,
 }
-
-pub(crate) const CLINIC_NAME: &str = "clinic_name";
 
 impl Desk {
     pub fn list_users(&self, session: &str) -> Result<Vec<StaffSummary>> {
@@ -170,44 +157,6 @@ impl Desk {
         })
     }
 
-    pub fn settings(&self, session: &str) -> Result<ClinicSettings> {
-        self.authorize(session, Permission::ManageSettings)?;
-        self.read_settings()
-    }
-
-    pub(crate) fn read_settings(&self) -> Result<ClinicSettings> {
-        let conn = self.db.conn();
-        Ok(ClinicSettings {
-            clinic_name: settings::get(&conn, CLINIC_NAME)?.unwrap_or_default(),
-            idle_lock_minutes: settings::get(&conn, IDLE_SETTING)?
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(DEFAULT_IDLE_LOCK_MINUTES),
-        })
-    }
-
-    pub fn update_settings(&self, session: &str, new: &ClinicSettings) -> Result<ClinicSettings> {
-        let actor = self.authorize(session, Permission::ManageSettings)?;
-        let clean = validate_settings(new)?;
-        let now = self.now_ms();
-        self.write(|tx| {
-            settings::set(tx, CLINIC_NAME, &clean.clinic_name, now)?;
-            settings::set(tx, IDLE_SETTING, &clean.idle_lock_minutes.to_string(), now)?;
-            let details = serde_json::to_value(&clean).unwrap_or_default();
-            audit::append(
-                tx,
-                now,
-                &actor.audit_name(),
-                Action::SettingsChanged,
-                "settings",
-                &details,
-            )?;
-            Ok(())
-        })?;
-        self.idle_ms
-            .store(minutes_to_ms(clean.idle_lock_minutes), Ordering::Relaxed);
-        Ok(clean)
-    }
-
     pub fn audit_log(&self, session: &str, query: &AuditQuery) -> Result<Vec<AuditEntry>> {
         self.authorize(session, Permission::ViewAudit)?;
         Ok(audit::list(&self.db.conn(), query)?)
@@ -249,30 +198,4 @@ impl Desk {
             bytes,
         })
     }
-}
-
-/// Shared by first-run set-up and the settings screen.
-pub(crate) fn validate_clinic_name(raw: &str) -> Result<String> {
-    let name = raw.trim();
-    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        return Err(Error::invalid(
-            "invalid.clinic_name",
-            "Enter the clinic's name (1 to 100 characters, on one line).",
-        ));
-    }
-    Ok(name.to_owned())
-}
-
-fn validate_settings(s: &ClinicSettings) -> Result<ClinicSettings> {
-    let clinic_name = validate_clinic_name(&s.clinic_name)?;
-    if !(1..=120).contains(&s.idle_lock_minutes) {
-        return Err(Error::invalid(
-            "invalid.idle_lock_minutes",
-            "The screen lock time must be between 1 and 120 minutes.",
-        ));
-    }
-    Ok(ClinicSettings {
-        clinic_name,
-        idle_lock_minutes: s.idle_lock_minutes,
-    })
 }

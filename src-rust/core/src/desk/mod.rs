@@ -3,6 +3,8 @@
 //! the same transaction as the change.
 mod account;
 mod admin;
+mod clinic;
+mod clinic_checks;
 mod login;
 
 use std::collections::HashMap;
@@ -23,8 +25,12 @@ use crate::store::{settings, Db};
 use crate::{audit, Result};
 
 pub use account::TotpEnrollment;
-pub(crate) use admin::{validate_clinic_name, CLINIC_NAME};
-pub use admin::{BackupInfo, ClinicSettings, NewUser};
+pub use admin::{BackupInfo, NewUser};
+pub(crate) use clinic::CLINIC_NAME;
+pub use clinic::{
+    ClinicSettings, LanguageOption, WhatsAppCredentials, WhatsAppSettings, WhatsAppUpdate,
+};
+pub(crate) use clinic_checks::validate_clinic_name;
 
 pub const DEFAULT_IDLE_LOCK_MINUTES: u32 = 5;
 const IDLE_SETTING: &str = "idle_lock_minutes";
@@ -88,6 +94,8 @@ pub struct Desk {
     pending_totp: Mutex<HashMap<i64, String>>,
     idle_ms: AtomicI64,
     keyinfo: KeyInfo,
+    events: crate::events::Events,
+    secrets: Arc<dyn crate::keys::SecretStore>,
 }
 
 impl std::fmt::Debug for Desk {
@@ -102,6 +110,7 @@ impl Desk {
         config: &Config,
         clock: Arc<dyn Clock>,
         keyinfo: KeyInfo,
+        secrets: Arc<dyn crate::keys::SecretStore>,
     ) -> Result<Self> {
         let hasher = PasswordHasher::new(config.password)?;
         let minutes = settings::get(&db.conn(), IDLE_SETTING)?
@@ -117,11 +126,18 @@ impl Desk {
             pending_totp: Mutex::default(),
             idle_ms: AtomicI64::new(minutes_to_ms(minutes)),
             keyinfo,
+            events: crate::events::Events::default(),
+            secrets,
         })
     }
 
     pub fn db(&self) -> &Db {
         &self.db
+    }
+
+    /// Live updates for the desktop window (see `events`).
+    pub fn events(&self) -> &crate::events::Events {
+        &self.events
     }
 
     /// For rate limiters that must move with the same (injectable) time.
@@ -135,6 +151,13 @@ impl Desk {
 
     pub fn now_ms(&self) -> i64 {
         self.clock.now().timestamp_millis()
+    }
+
+    /// Test builds only (the shell gates it): an idle lock in seconds, so an end-to-end run
+    /// can watch the lock engage without waiting a minute. The next settings save resets it.
+    pub fn override_idle_lock_secs(&self, secs: u32) {
+        self.idle_ms
+            .store(i64::from(secs.max(1)) * 1000, Ordering::Relaxed);
     }
 
     fn idle_ms(&self) -> i64 {
@@ -165,9 +188,11 @@ impl Desk {
     }
 
     /// The gate in front of every data call: a live, unlocked session whose role has the
-    /// permission. Counts as activity for the idle timer.
+    /// permission. Not activity for the idle timer: live updates refetch on their own, and an
+    /// unattended screen must still lock. Only the window's keyboard/mouse reports (`touch`)
+    /// and signing in count.
     pub fn authorize(&self, session: &str, permission: Permission) -> Result<Actor> {
-        let actor = self.active_actor(session, true)?;
+        let actor = self.active_actor(session, false)?;
         if !allows(actor.role, permission) {
             return Err(AuthError::Forbidden(permission).into());
         }

@@ -180,8 +180,36 @@ impl<'a> Cx<'a> {
     }
 
     /// Moves to the first unanswered enabled question, or to review when there is none.
+    /// The form's languages the clinic offers, in the form's order (all if none match).
+    pub fn offered_languages(&self) -> Vec<&'a str> {
+        let form: &'a Form = self.form;
+        let offered: Vec<&str> = form
+            .languages
+            .iter()
+            .map(String::as_str)
+            .filter(|l| {
+                self.settings.languages.is_empty() || self.settings.languages.iter().any(|s| s == l)
+            })
+            .collect();
+        if offered.is_empty() {
+            form.languages.iter().map(String::as_str).collect()
+        } else {
+            offered
+        }
+    }
+
     pub fn advance(&mut self, prefix: Option<String>) {
         self.form.prune(&mut self.state.answers);
+        // One language offered: asking which one would only be a hurdle.
+        if let [only] = self.offered_languages()[..] {
+            let link = &self.form.language_link_id;
+            if !self.state.answers.contains_key(link) {
+                self.state.lang = Some(only.to_owned());
+                self.state
+                    .answers
+                    .insert(link.clone(), Answer::Choice(only.to_owned()));
+            }
+        }
         match self.form.next_unanswered(&self.state.answers) {
             Some(item) => {
                 self.state.phase = Phase::Asking {

@@ -35,6 +35,9 @@ pub struct Settings {
     pub date_order: DateOrder,
     /// Region for phone numbers typed without a country code.
     pub default_region: Option<country::Id>,
+    /// Languages the clinic offers (codes of the form's languages); empty means all. With one,
+    /// the language question is not asked.
+    pub languages: Vec<String>,
 }
 
 impl Default for Settings {
@@ -44,6 +47,7 @@ impl Default for Settings {
             backlog_age_secs: 30 * 60,
             date_order: DateOrder::DayFirst,
             default_region: None,
+            languages: Vec::new(),
         }
     }
 }

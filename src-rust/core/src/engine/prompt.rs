@@ -75,9 +75,8 @@ impl Cx<'_> {
     fn question_text(&self, item: &Item) -> String {
         if self.state.lang.is_none() && item.link_id == self.form.language_link_id {
             let texts: Vec<&str> = self
-                .form
-                .languages
-                .iter()
+                .offered_languages()
+                .into_iter()
                 .filter_map(|l| item.text.get(l).map(String::as_str))
                 .collect();
             return texts.join("\n\n");
@@ -94,6 +93,10 @@ impl Cx<'_> {
             ItemType::Choice => item
                 .answer_option
                 .iter()
+                .filter(|o| {
+                    item.link_id != self.form.language_link_id
+                        || self.offered_languages().contains(&o.code.as_str())
+                })
                 .map(|o| Opt::new(q(&o.code), tr(&o.display, &lang, &fallback)))
                 .collect(),
             ItemType::Boolean => vec![

@@ -4,6 +4,7 @@ use super::*;
 use crate::form::Answer;
 
 mod idle;
+mod languages;
 mod limits;
 mod walk;
 

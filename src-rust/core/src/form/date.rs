@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use super::text::fold;
 
 /// How to read an ambiguous numeric date such as 03/04/1987 (a clinic setting).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "camelCase")]
 pub enum DateOrder {
     #[default]

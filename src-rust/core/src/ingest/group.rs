@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot, Notify};
 
-use super::{ingest, FloodGuard, FloodLimit, Ingested};
+use super::{ingest_noting, FloodGuard, FloodLimit, Ingested, Touched};
 use crate::clock::Clock;
+use crate::events::DeskEvent;
 use crate::store::StoreError;
 use crate::{Desk, Error, Result};
 
@@ -78,17 +79,24 @@ fn run(desk: &Desk, wake: &Notify, mut flood: FloodGuard, mut rx: mpsc::Receiver
             }
         }
         let now = desk.now_ms();
+        let mut touched = Touched::default();
         let stored = desk.write(|tx| {
-            batch
+            let results = batch
                 .iter()
-                .map(|job| Ok(ingest(tx, &job.body, now, &flood)?))
-                .collect::<Result<Vec<_>>>()
+                .map(|job| Ok(ingest_noting(tx, &job.body, now, &flood, &mut touched)?))
+                .collect::<Result<Vec<_>>>()?;
+            Ok((results, touched.conversations(tx)?))
         });
         match stored {
-            Ok(results) => {
+            Ok((results, conversations)) => {
                 if results.iter().any(|r| r.new_messages > r.flooded) {
                     wake.notify_one();
                 }
+                let messages: usize = results.iter().map(|r| r.new_messages).sum();
+                let statuses: usize = results.iter().map(|r| r.statuses).sum();
+                // Before the answers (a broadcast send takes microseconds), so whoever posted a
+                // body can count on its events once the POST returns.
+                publish(desk, messages, statuses, conversations);
                 for (job, result) in batch.drain(..).zip(results) {
                     let _ = job.reply.send(Ok(result));
                 }
@@ -109,5 +117,20 @@ fn run(desk: &Desk, wake: &Notify, mut flood: FloodGuard, mut rx: mpsc::Receiver
             }
         }
         flood.sweep();
+    }
+}
+
+fn publish(desk: &Desk, messages: usize, statuses: usize, conversations: Vec<i64>) {
+    let events = desk.events();
+    if messages > 0 {
+        events.publish(DeskEvent::InboundMessages {
+            count: u32::try_from(messages).unwrap_or(u32::MAX),
+        });
+    }
+    if statuses > 0 {
+        events.publish(DeskEvent::DeliveryChanged);
+    }
+    for conversation_id in conversations {
+        events.publish(DeskEvent::ConversationChanged { conversation_id });
     }
 }

@@ -5,7 +5,7 @@ mod group;
 
 pub use flood::{FloodGuard, FloodLimit};
 pub use group::GroupCommitter;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
 
 use crate::store::StoreError;
@@ -62,6 +62,49 @@ pub fn ingest(
     now_ms: i64,
     flood: &FloodGuard,
 ) -> Result<Ingested, StoreError> {
+    ingest_noting(conn, body, now_ms, flood, &mut Touched::default())
+}
+
+/// The patients a batch of webhook bodies touched (a new message from them, or a status of a
+/// message to them), so the desk can tell the screens which conversations changed.
+#[derive(Debug, Default)]
+pub(crate) struct Touched {
+    numbers: std::collections::BTreeSet<String>,
+}
+
+/// Beyond this many patients in one batch the screens refresh on the batch-wide events alone;
+/// naming each would cost a lookup per patient on the webhook's hot path.
+const MAX_TOUCHED: usize = 64;
+
+impl Touched {
+    fn note(&mut self, number: Option<&str>) {
+        if let Some(n) = number.filter(|_| self.numbers.len() < MAX_TOUCHED) {
+            self.numbers.insert(n.to_owned());
+        }
+    }
+
+    /// Conversation ids of the touched patients who have one (read inside the same
+    /// transaction, so it sees what the batch stored).
+    pub(crate) fn conversations(&self, conn: &Connection) -> Result<Vec<i64>, StoreError> {
+        let mut stmt = conn.prepare_cached("SELECT id FROM conversations WHERE wa_id = ?1")?;
+        let mut ids = Vec::new();
+        for n in &self.numbers {
+            if let Some(id) = stmt.query_row([n], |r| r.get(0)).optional()? {
+                ids.push(id);
+            }
+        }
+        Ok(ids)
+    }
+}
+
+/// [`ingest`], noting which patients the body touched.
+pub(crate) fn ingest_noting(
+    conn: &Connection,
+    body: &[u8],
+    now_ms: i64,
+    flood: &FloodGuard,
+    touched: &mut Touched,
+) -> Result<Ingested, StoreError> {
     let parsed = Envelope::parse(body).ok();
     let updates = parsed.as_ref().map(Envelope::updates).unwrap_or_default();
     conn.execute(
@@ -105,6 +148,7 @@ pub fn ingest(
             continue;
         }
         out.new_messages += 1;
+        touched.note(m.from.as_deref());
         // Charged only after the insert proved the wamid new, so a retry costs no budget and
         // keeps the first row's verdict. Numberless senders are never answered anyway.
         if m.from.as_deref().is_some_and(|from| !flood.admit(from)) {
@@ -114,6 +158,7 @@ pub fn ingest(
     }
     for s in &updates.statuses {
         record_status(conn, s, payload_id, now_ms)?;
+        touched.note(s.recipient_id.as_deref());
         out.statuses += 1;
     }
     Ok(out)

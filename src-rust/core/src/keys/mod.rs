@@ -102,6 +102,18 @@ impl KeyNames {
         format!("{}:db-key", self.profile)
     }
 
+    pub fn whatsapp_app_secret(&self) -> String {
+        format!("{}:whatsapp-app-secret", self.profile)
+    }
+
+    pub fn whatsapp_access_token(&self) -> String {
+        format!("{}:whatsapp-access-token", self.profile)
+    }
+
+    pub fn whatsapp_verify_token(&self) -> String {
+        format!("{}:whatsapp-verify-token", self.profile)
+    }
+
     pub fn profile(&self) -> &str {
         &self.profile
     }

@@ -1,9 +1,13 @@
-//! What the engine asks for besides replies, written in the processor's transaction.
-use rusqlite::{params, Connection};
-use serde_json::json;
+//! What the engine asks for besides replies, written in the processor's transaction. Returns
+//! the events for the desktop window, which the processor publishes only once the transaction
+//! has committed (an event for a rolled-back intake would send the window to a missing row).
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::{json, Value};
 
 use crate::audit::{self, Action};
 use crate::engine::Effect;
+use crate::events::{first_name, DeskEvent};
+use crate::queue::{self, IntakeStatus, NewIntake, NAME_LINK_ID};
 use crate::store::StoreError;
 
 pub fn apply(
@@ -11,8 +15,9 @@ pub fn apply(
     conversation: i64,
     effects: &[Effect],
     now_ms: i64,
-) -> Result<(), StoreError> {
+) -> Result<Vec<DeskEvent>, StoreError> {
     let subject = format!("conversation:{conversation}");
+    let mut events = Vec::new();
     for effect in effects {
         match effect {
             Effect::Consent {
@@ -43,18 +48,33 @@ pub fn apply(
                 lang,
                 answers,
             } => {
-                conn.execute(
-                    "INSERT INTO intakes (conversation_id, form_id, form_version, lang, answers, submitted_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![
-                        conversation,
+                let wa_id: String = conn.query_row(
+                    "SELECT wa_id FROM conversations WHERE id = ?1",
+                    [conversation],
+                    |r| r.get(0),
+                )?;
+                let name = queue::patient_name(answers);
+                let intake_id = queue::insert_intake(
+                    conn,
+                    &NewIntake {
+                        conversation_id: conversation,
                         form_id,
                         form_version,
                         lang,
-                        serde_json::to_string(answers).unwrap_or_else(|_| "{}".into()),
-                        now_ms
-                    ],
+                        answers_json: &serde_json::to_string(answers)
+                            .unwrap_or_else(|_| "{}".into()),
+                        patient_name: &name,
+                        wa_id: &wa_id,
+                        submitted_at: now_ms,
+                        status: IntakeStatus::New,
+                        status_by: None,
+                        status_at: None,
+                    },
                 )?;
+                events.push(DeskEvent::IntakeSubmitted {
+                    intake_id,
+                    first_name: first_name(&name),
+                });
             }
             Effect::FetchMedia {
                 media_id,
@@ -75,13 +95,21 @@ pub fn apply(
                 now_ms,
                 json!({"wamid": wamid, "at": at.to_rfc3339()}),
             )?,
-            Effect::HandoverRequested { wamid, at } => event(
-                conn,
-                conversation,
-                "handover_requested",
-                now_ms,
-                json!({"wamid": wamid, "at": at.to_rfc3339()}),
-            )?,
+            Effect::HandoverRequested { wamid, at } => {
+                event(
+                    conn,
+                    conversation,
+                    "handover_requested",
+                    now_ms,
+                    json!({"wamid": wamid, "at": at.to_rfc3339()}),
+                )?;
+                events.push(DeskEvent::StaffRequested {
+                    conversation_id: conversation,
+                    first_name: known_name(conn, conversation)?
+                        .as_deref()
+                        .and_then(first_name),
+                });
+            }
             Effect::Abandoned { last_activity } => event(
                 conn,
                 conversation,
@@ -91,7 +119,37 @@ pub fn apply(
             )?,
         }
     }
-    Ok(())
+    Ok(events)
+}
+
+/// The patient's name if they have given it: from the intake in progress (the state this
+/// transaction just saved), else from their latest submitted intake.
+fn known_name(conn: &Connection, conversation: i64) -> Result<Option<String>, StoreError> {
+    let state: Option<String> = conn
+        .query_row(
+            "SELECT state FROM conversations WHERE id = ?1",
+            [conversation],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let in_progress = state
+        .and_then(|s| serde_json::from_str::<Value>(&s).ok())
+        .and_then(|v| {
+            let answer = &v["answers"][NAME_LINK_ID];
+            (answer["type"] == "text")
+                .then(|| answer["value"].as_str().map(str::to_owned))
+                .flatten()
+        });
+    if in_progress.is_some() {
+        return Ok(in_progress);
+    }
+    Ok(conn
+        .query_row(
+            "SELECT patient_name FROM intakes WHERE conversation_id = ?1 ORDER BY id DESC LIMIT 1",
+            [conversation],
+            |r| r.get(0),
+        )
+        .optional()?)
 }
 
 fn event(

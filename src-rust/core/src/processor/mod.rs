@@ -14,6 +14,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
 
 use crate::engine::{self, Event, Settings, State, Step};
+use crate::events::DeskEvent;
 use crate::form::Form;
 use crate::store::StoreError;
 use crate::whatsapp::{self, Content};
@@ -112,7 +113,7 @@ impl Processor {
     fn process_patient(&self, wa_id: &str) -> Result<(usize, usize)> {
         let now = self.desk.clock_now();
         let now_ms = now.timestamp_millis();
-        self.desk.write(|tx| {
+        let (messages, replies, events) = self.desk.write(|tx| {
             let rows = pending_rows(tx, wa_id)?;
             let (conversation_id, state) = load_conversation(tx, wa_id, now_ms)?;
             let events: Vec<Event> = rows.iter().filter_map(to_event).collect();
@@ -129,7 +130,8 @@ impl Processor {
             if let Some(newest) = rows.last().filter(|_| !step.state.handover) {
                 outbox::enqueue_read(tx, wa_id, &newest.wamid, now_ms)?;
             }
-            self.commit_step(tx, conversation_id, wa_id, &step, last_inbound, now_ms)?;
+            let events =
+                self.commit_step(tx, conversation_id, wa_id, &step, last_inbound, now_ms)?;
             let mut mark = tx
                 .prepare_cached("UPDATE inbound_messages SET processed_at = ?2 WHERE wamid = ?1")
                 .map_err(StoreError::from)?;
@@ -137,13 +139,15 @@ impl Processor {
                 mark.execute(params![r.wamid, now_ms])
                     .map_err(StoreError::from)?;
             }
-            Ok((rows.len(), step.outgoing.len()))
-        })
+            Ok((rows.len(), step.outgoing.len(), events))
+        })?;
+        // Only now that the transaction has committed: the window may read what they name.
+        for event in events {
+            self.desk.events().publish(event);
+        }
+        Ok((messages, replies))
     }
 
-    /// Writes what one step decided, inside the caller's transaction: the state with its next
-    /// idle deadline, the replies, the effects. Messages and ticks both go through here so
-    /// neither can forget a part.
     fn commit_step(
         &self,
         conn: &Connection,
@@ -152,22 +156,44 @@ impl Processor {
         step: &Step,
         last_inbound: Option<i64>,
         now_ms: i64,
-    ) -> Result<(), StoreError> {
-        let idle_at =
-            engine::idle_deadline(&step.state, &self.settings).map(|d| d.timestamp_millis());
-        save_conversation(
+    ) -> Result<Vec<DeskEvent>, StoreError> {
+        commit_step(
             conn,
+            &self.settings,
             conversation_id,
-            &step.state,
+            wa_id,
+            step,
             last_inbound,
-            idle_at,
             now_ms,
-        )?;
-        for out in &step.outgoing {
-            outbox::enqueue(conn, wa_id, &out.to_graph_json(wa_id), now_ms)?;
-        }
-        effects::apply(conn, conversation_id, &step.effects, now_ms)
+        )
     }
+}
+
+/// Writes what one step decided, inside the caller's transaction: the state with its next
+/// idle deadline, the replies, the effects. Messages, ticks and the inbox's hand-back all go
+/// through here so none can forget a part.
+pub(crate) fn commit_step(
+    conn: &Connection,
+    settings: &Settings,
+    conversation_id: i64,
+    wa_id: &str,
+    step: &Step,
+    last_inbound: Option<i64>,
+    now_ms: i64,
+) -> Result<Vec<DeskEvent>, StoreError> {
+    let idle_at = engine::idle_deadline(&step.state, settings).map(|d| d.timestamp_millis());
+    save_conversation(
+        conn,
+        conversation_id,
+        &step.state,
+        last_inbound,
+        idle_at,
+        now_ms,
+    )?;
+    for out in &step.outgoing {
+        outbox::enqueue(conn, wa_id, &out.to_graph_json(wa_id), now_ms)?;
+    }
+    effects::apply(conn, conversation_id, &step.effects, now_ms)
 }
 
 fn pending_rows(conn: &Connection, wa_id: &str) -> Result<Vec<Row>, StoreError> {
@@ -215,7 +241,7 @@ fn load_conversation(
     }
 }
 
-fn parse_state(id: i64, json: &str) -> Option<State> {
+pub(crate) fn parse_state(id: i64, json: &str) -> Option<State> {
     let state = serde_json::from_str(json).ok();
     if state.is_none() {
         tracing::warn!(conversation = id, "conversation state unreadable");
@@ -223,7 +249,7 @@ fn parse_state(id: i64, json: &str) -> Option<State> {
     state
 }
 
-fn save_conversation(
+pub(crate) fn save_conversation(
     conn: &Connection,
     id: i64,
     state: &State,

@@ -12,9 +12,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use rusqlite::OptionalExtension;
 use serde_json::Value;
 
 use crate::clock::RateClock;
+use crate::events::DeskEvent;
 use crate::outbox::{self, Kind, Pending, Settled};
 use crate::outbox_check;
 use crate::{Desk, Error, Result};
@@ -134,6 +136,10 @@ impl Sender {
             released: settled.released,
             ..DrainReport::default()
         };
+        let mut changed = Changed {
+            delivery: settled.confirmed > 0,
+            ..Changed::default()
+        };
         for row in ready {
             // Meta's 80/s is a messaging throughput; read receipts are not messages.
             if row.kind == Kind::Message {
@@ -147,8 +153,17 @@ impl Sender {
                     report.stopped += 1
                 }
             }
-            self.record(row, outcome).await?;
+            let is_message = row.kind == Kind::Message;
+            match self.record(row, outcome).await {
+                Ok(conversation) if is_message => changed.note(conversation),
+                Ok(_) => {}
+                Err(e) => {
+                    changed.publish(&self.desk);
+                    return Err(e);
+                }
+            }
         }
+        changed.publish(&self.desk);
         Ok(report)
     }
 
@@ -275,13 +290,19 @@ impl Sender {
         outcome
     }
 
-    async fn record(&self, row: Pending, outcome: Outcome) -> Result<()> {
+    /// Writes the outcome; returns the patient's conversation, if they have one, so the
+    /// screens showing it can refresh.
+    async fn record(&self, row: Pending, outcome: Outcome) -> Result<Option<i64>> {
         let desk = self.desk.clone();
         let template = self.policy.reopen_template.clone();
         blocking(move || {
             let now = desk.now_ms();
             let id = row.id;
             desk.write(|tx| {
+                let conversation = tx
+                    .prepare_cached("SELECT id FROM conversations WHERE wa_id = ?1")
+                    .and_then(|mut s| s.query_row([&row.wa_to], |r| r.get(0)).optional())
+                    .map_err(crate::store::StoreError::from)?;
                 match outcome {
                     Outcome::Sent(wamid) => {
                         let wamid = Some(wamid.as_str()).filter(|w| !w.is_empty());
@@ -296,10 +317,35 @@ impl Sender {
                     }
                     Outcome::Refused(reason) => outbox::mark_stopped(tx, id, "failed", 0, &reason)?,
                 }
-                Ok(())
+                Ok(conversation)
             })
         })
         .await
+    }
+}
+
+/// What one drain changed for the screens, published once at its end: a burst of sends is one
+/// refresh, not eighty a second.
+#[derive(Default)]
+struct Changed {
+    delivery: bool,
+    conversations: std::collections::BTreeSet<i64>,
+}
+
+impl Changed {
+    fn note(&mut self, conversation: Option<i64>) {
+        self.delivery = true;
+        self.conversations.extend(conversation);
+    }
+
+    fn publish(&mut self, desk: &Desk) {
+        let events = desk.events();
+        if std::mem::take(&mut self.delivery) {
+            events.publish(DeskEvent::DeliveryChanged);
+        }
+        for conversation_id in std::mem::take(&mut self.conversations) {
+            events.publish(DeskEvent::ConversationChanged { conversation_id });
+        }
     }
 }
 

@@ -11,6 +11,8 @@ const STEPS: &[&str] = &[
     include_str!("migrations/006_idle_deadline.sql"),
     include_str!("migrations/007_flood_guard.sql"),
     include_str!("migrations/008_send_claims.sql"),
+    include_str!("migrations/009_queue.sql"),
+    include_str!("migrations/010_inbox.sql"),
 ];
 
 pub const LATEST_VERSION: i64 = STEPS.len() as i64;

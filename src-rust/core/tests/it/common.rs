@@ -103,3 +103,20 @@ pub fn clinic() -> Fixture {
 pub fn code(e: intake_core::Error) -> String {
     e.body().code
 }
+
+/// Clinic settings with everything but the name and lock time at their defaults, for tests
+/// that need a whole value (some roles cannot read the current one).
+pub fn clinic_settings(name: &str, idle_lock_minutes: u32) -> intake_core::desk::ClinicSettings {
+    intake_core::desk::ClinicSettings {
+        clinic_name: name.into(),
+        idle_lock_minutes,
+        languages: vec!["en".into()],
+        date_order: intake_core::form::DateOrder::DayFirst,
+        intake_timeout_hours: 24,
+        backlog_minutes: 30,
+        notify_with_first_name: false,
+        reopen_template: String::new(),
+        reopen_template_language: "en".into(),
+        available_languages: Vec::new(),
+    }
+}

@@ -2,18 +2,22 @@
 //! One binary with modules, so the crate links once.
 mod audit_chain;
 mod auth;
+mod clinic_settings;
 mod common;
 mod encryption;
 mod flood;
+mod inbox;
 mod intake_walk;
 mod log_capture;
 mod media;
 mod os_keyring;
 mod permissions;
 mod pipeline;
+mod queue;
 mod send_policy;
 mod sender;
 mod startup;
 mod timeouts;
+mod trybot;
 mod wa;
 mod webhook;

@@ -1,10 +1,9 @@
 //! The role × operation matrix: every permission in the table, for every role, through the
 //! core operations that check it.
 use intake_core::auth::{allows, Permission, Role};
-use intake_core::desk::ClinicSettings;
 use intake_core::Desk;
 
-use crate::common::clinic;
+use crate::common::{clinic, clinic_settings};
 
 /// The expected table, written out independently of the one in core.
 fn expected(role: Role, p: Permission) -> bool {
@@ -39,13 +38,7 @@ fn attempt(
     match p {
         ManageUsers => desk.list_users(s).map(drop),
         ManageSettings => desk
-            .update_settings(
-                s,
-                &ClinicSettings {
-                    clinic_name: "Matrix".into(),
-                    idle_lock_minutes: 5,
-                },
-            )
+            .update_settings(s, &clinic_settings("Matrix", 5))
             .map(drop),
         ViewAudit => desk.verify_audit(s).map(drop),
         ManageBackups => desk.backup(s, scratch).map(drop),

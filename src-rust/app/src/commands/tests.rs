@@ -1,0 +1,274 @@
+//! The command layer on Tauri's mock runtime with the real handler, the real capability file
+//! and a real (temporary) SQLCipher database: every command refuses a window with no session,
+//! and every command refuses a role without its permission.
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use intake_core::auth::{allows, Permission, Role};
+use intake_core::desk::NewUser;
+use intake_core::keys::MemorySecretStore;
+use intake_core::{Config, DataDir, Launcher, ManualClock, SetupRequest};
+use serde_json::{json, Value};
+use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::WebviewWindow;
+
+use crate::Shell;
+
+const PASSWORD: &str = "correct horse battery staple 42";
+
+/// Commands that work before anyone signs in (start-up, sign-in, the session itself).
+const OPEN: &[&str] = &[
+    "startup_status",
+    "startup_retry",
+    "setup_begin",
+    "setup_finish",
+    "recover_with_key",
+    "restore_backup",
+    "login",
+    "session_info",
+    "session_touch",
+    "session_lock",
+    "session_unlock",
+    "logout",
+];
+
+/// Every other command, the permission core checks first, and arguments that pass parsing.
+fn guarded() -> Vec<(&'static str, Permission, Value)> {
+    use Permission::*;
+    let query = json!({"query": {}});
+    vec![
+        (
+            "change_password",
+            ManageOwnAccount,
+            json!({"current": "x", "next": "y"}),
+        ),
+        ("totp_begin", ManageOwnAccount, json!({})),
+        ("totp_confirm", ManageOwnAccount, json!({"code": "000000"})),
+        ("totp_disable", ManageOwnAccount, json!({"password": "x"})),
+        ("users_list", ManageUsers, json!({})),
+        (
+            "users_create",
+            ManageUsers,
+            json!({"user": {"username": "zed", "displayName": "Zed", "role": "doctor", "password": PASSWORD}}),
+        ),
+        (
+            "users_reset_password",
+            ManageUsers,
+            json!({"userId": 2, "password": PASSWORD}),
+        ),
+        (
+            "users_set_active",
+            ManageUsers,
+            json!({"userId": 2, "active": true}),
+        ),
+        (
+            "users_set_role",
+            ManageUsers,
+            json!({"userId": 2, "role": "front_desk"}),
+        ),
+        ("users_unlock", ManageUsers, json!({"userId": 2})),
+        ("users_reset_totp", ManageUsers, json!({"userId": 2})),
+        ("settings_get", ManageSettings, json!({})),
+        (
+            "settings_update",
+            ManageSettings,
+            json!({"settings": {
+            "clinicName": "X", "idleLockMinutes": 5, "languages": ["en"], "dateOrder": "dayFirst",
+            "intakeTimeoutHours": 24, "backlogMinutes": 30, "notifyWithFirstName": false,
+            "reopenTemplate": "", "reopenTemplateLanguage": "en"}}),
+        ),
+        ("whatsapp_get", ManageSettings, json!({})),
+        (
+            "whatsapp_update",
+            ManageSettings,
+            json!({"update": {"phoneNumberId": "", "businessAccountId": "", "appSecret": null, "accessToken": null}}),
+        ),
+        ("whatsapp_renew_verify_token", ManageSettings, json!({})),
+        ("audit_list", ViewAudit, json!({"query": {}})),
+        ("audit_verify", ViewAudit, json!({})),
+        (
+            "backup_create",
+            ManageBackups,
+            json!({"path": "/nonexistent/intake-desk-test.idbk"}),
+        ),
+        ("bot_status", ViewQueue, json!({})),
+        ("dashboard_get", ViewQueue, query.clone()),
+        ("intakes_list", ViewQueue, query),
+        ("intake_get", ViewDemographics, json!({"id": 1})),
+        (
+            "intake_review",
+            ReviewIntake,
+            json!({"id": 1, "review": {"status": "reviewed", "note": null}}),
+        ),
+        (
+            "intake_media",
+            ViewDemographics,
+            json!({"intakeId": 1, "mediaId": "m"}),
+        ),
+        ("inbox_list", HandleConversations, json!({})),
+        (
+            "conversation_get",
+            HandleConversations,
+            json!({"conversationId": 1}),
+        ),
+        (
+            "conversation_take_over",
+            HandleConversations,
+            json!({"conversationId": 1}),
+        ),
+        (
+            "conversation_reply",
+            HandleConversations,
+            json!({"reply": {"conversationId": 1, "text": "Hello"}}),
+        ),
+        (
+            "conversation_give_back",
+            HandleConversations,
+            json!({"conversationId": 1}),
+        ),
+        ("trybot_start", ViewQueue, json!({})),
+        (
+            "trybot_send",
+            ViewQueue,
+            json!({"input": {"type": "text", "text": "hi"}}),
+        ),
+        ("trybot_reset", ViewQueue, json!({})),
+    ]
+}
+
+fn invoke(
+    window: &WebviewWindow<tauri::test::MockRuntime>,
+    cmd: &str,
+    args: Value,
+) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: tauri::ipc::CallbackFn(0),
+        error: tauri::ipc::CallbackFn(1),
+        url: window.url().unwrap(),
+        body: tauri::ipc::InvokeBody::Json(args),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(window, request).map(|body| body.deserialize::<Value>().unwrap())
+}
+
+fn code(result: Result<Value, Value>) -> String {
+    match result {
+        Ok(_) => "ok".into(),
+        Err(e) => e["code"].as_str().unwrap_or("<no code>").to_owned(),
+    }
+}
+
+struct Rig {
+    _dir: tempfile::TempDir,
+    window: WebviewWindow<tauri::test::MockRuntime>,
+    _app: tauri::App<tauri::test::MockRuntime>,
+}
+
+fn rig() -> Rig {
+    let dir = tempfile::tempdir().unwrap();
+    let launcher = Launcher::new(
+        Config::fast_for_tests(DataDir::new(dir.path())),
+        Arc::new(MemorySecretStore::new()),
+        Arc::new(ManualClock::at_test_epoch()),
+    );
+    let key = launcher.begin_setup().unwrap();
+    launcher
+        .finish_setup(&SetupRequest {
+            clinic_name: "Test clinic".into(),
+            username: "admin".into(),
+            display_name: "Admin".into(),
+            password: PASSWORD.into(),
+            recovery_confirmation: key.rsplit('-').next().unwrap().into(),
+        })
+        .unwrap();
+    let desk = launcher.desk().unwrap();
+    for (username, role) in [("desk", Role::FrontDesk), ("doc", Role::Doctor)] {
+        desk.create_user_as_operator(&NewUser {
+            username: username.into(),
+            display_name: username.into(),
+            role,
+            password: PASSWORD.into(),
+        })
+        .unwrap();
+    }
+    let app = mock_builder()
+        .manage(Arc::new(Shell::with_launcher(launcher)))
+        .invoke_handler(super::handler())
+        .build(tauri::generate_context!())
+        .unwrap();
+    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    Rig {
+        _dir: dir,
+        window,
+        _app: app,
+    }
+}
+
+#[test]
+fn every_command_is_either_open_or_guarded_and_granted_to_the_window() {
+    let capability: Value =
+        serde_json::from_str(include_str!("../../capabilities/default.json")).unwrap();
+    let granted: BTreeSet<String> = capability["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| {
+            p.as_str()?
+                .strip_prefix("allow-")
+                .map(|c| c.replace('-', "_"))
+        })
+        .collect();
+    let known: BTreeSet<String> = OPEN
+        .iter()
+        .map(|c| (*c).to_owned())
+        .chain(guarded().into_iter().map(|(c, _, _)| c.to_owned()))
+        .collect();
+    assert_eq!(
+        granted, known,
+        "capabilities/default.json and this test list the same commands"
+    );
+}
+
+#[test]
+fn without_a_session_every_guarded_command_is_refused() {
+    let rig = rig();
+    for (cmd, _, args) in guarded() {
+        assert_eq!(
+            code(invoke(&rig.window, cmd, args)),
+            "auth.not_signed_in",
+            "{cmd}"
+        );
+    }
+}
+
+#[test]
+fn each_role_is_refused_exactly_the_commands_its_permissions_leave_out() {
+    let rig = rig();
+    for (username, role) in [
+        ("desk", Role::FrontDesk),
+        ("doc", Role::Doctor),
+        ("admin", Role::Admin),
+    ] {
+        let login = invoke(
+            &rig.window,
+            "login",
+            json!({"username": username, "password": PASSWORD, "totpCode": null}),
+        );
+        assert!(login.is_ok(), "{username}: {login:?}");
+        for (cmd, permission, args) in guarded() {
+            let got = code(invoke(&rig.window, cmd, args));
+            if allows(role, permission) {
+                assert_ne!(got, "auth.forbidden", "{username} may {cmd}");
+                assert_ne!(got, "auth.not_signed_in", "{username} {cmd}");
+            } else {
+                assert_eq!(got, "auth.forbidden", "{username} must not {cmd}");
+            }
+        }
+        assert_eq!(code(invoke(&rig.window, "logout", json!({}))), "ok");
+    }
+}

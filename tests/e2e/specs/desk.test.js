@@ -1,0 +1,254 @@
+// The desk at work, against the real app: the admin connects WhatsApp and adds staff; patients'
+// signed webhooks reach the app's own webhook port and become intakes that appear in the queue
+// without a reload; the front desk sees no clinical answers; a doctor reviews with a note; the
+// admin finds the review in the audit log; a patient asks for staff and is answered from the
+// inbox; Try the bot runs the real engine; and the idle lock engages and unlocks.
+import assert from 'node:assert/strict';
+import { after, before, describe } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { click, fill, freshDataDir, launch, quit, screenshot, textOf, tid, visible, WAIT_MS } from '../lib/app.js';
+import { firstRun, pageText, signIn, signOut, stepper } from '../lib/flows.js';
+import { ACCESS_TOKEN, APP_SECRET, BUSINESS_ACCOUNT_ID, PHONE_NUMBER_ID, intakeScript, patientSays, postSigned, startGraph } from '../lib/meta.js';
+
+const CLINIC = 'Clínica del Parque';
+const ADMIN = { displayName: 'Lucía Méndez', username: 'admin', password: 'correct horse battery' };
+const DESK = { displayName: 'Rosa Front', username: 'rosa', password: 'tulip garden forty two' };
+const DOCTOR = { displayName: 'Dr Tomás García', username: 'tgarcia', password: 'maple river sixty one' };
+const PATIENTS = [
+  { wa: '34612345678', name: 'Ana María Pérez', birthDate: '14/03/1987', gender: 'female', email: 'ana@example.com', address: 'Calle Mayor 1, Madrid', reason: 'Headache for two weeks', history: 'Appendectomy in 2010', allergies: 'Penicillin: rash', medications: 'Ibuprofen 400 mg' },
+  { wa: '34623456789', name: 'José Núñez', birthDate: '02/11/1975', gender: 'male', email: 'jose@example.com', address: 'Avenida de la Paz 7, Sevilla', reason: 'Knee pain after running', history: 'Asthma', allergies: 'Pollen', medications: 'Salbutamol inhaler' },
+  { wa: '34634567890', name: 'Zoë Ødegård', birthDate: '30/06/1999', gender: 'female', email: 'zoe@example.com', address: 'Plaça Reial 3, Barcelona', reason: 'Annual check-up', history: 'None', allergies: 'Latex', medications: 'None' },
+];
+const CLINICAL_SECRET = PATIENTS[0].allergies; // must never be on the front desk's screen
+
+let browser = null;
+let graph = null;
+const step = stepper(() => browser);
+const dataDir = freshDataDir('desk');
+let intakeId = null;
+
+async function open(page) {
+  await click(browser, tid(`nav-${page}`));
+  await visible(browser, tid(`page-title-${page}`));
+}
+
+async function pickOption(selector, label) {
+  await click(browser, selector);
+  await click(browser, `//*[@role="option"][normalize-space()="${label}"]`);
+}
+
+async function addUser(user, roleLabel) {
+  await click(browser, tid('users-create'));
+  await fill(browser, tid('create-user-display-name'), user.displayName);
+  await fill(browser, tid('create-user-username'), user.username);
+  await pickOption(tid('create-user-role'), roleLabel);
+  await fill(browser, tid('create-user-password'), user.password);
+  await click(browser, tid('create-user-submit'));
+  await browser.waitUntil(async () => (await pageText(browser)).includes(user.username), {
+    timeout: WAIT_MS,
+    timeoutMsg: `${user.username} did not appear in the users table`,
+  });
+}
+
+async function openFirstIntake() {
+  await open('queue');
+  // The name cell: WebKitWebDriver will not click a whole table row.
+  await click(browser, `${tid(`queue-row-${intakeId}`)} td:nth-child(2)`);
+  await visible(browser, tid('intake-detail'));
+}
+
+describe('the desk: live queue, roles, review, audit, inbox, Try the bot, idle lock', () => {
+  before(async () => {
+    graph = await startGraph();
+  });
+  after(async () => {
+    await quit(browser);
+    browser = null;
+    await graph?.close();
+  });
+
+  step('set-up and the admin signs in to the dashboard', async () => {
+    browser = await launch(dataDir);
+    await firstRun(browser, { clinic: CLINIC, ...ADMIN });
+    await signIn(browser, ADMIN);
+    await visible(browser, tid('page-title-dashboard'));
+    const state = await (await visible(browser, tid('bot-webhook'))).getAttribute('data-state');
+    assert.equal(state, 'not_configured');
+    await screenshot(browser, '10-dashboard-not-connected.png');
+  }, 180_000);
+
+  step('Settings: the WhatsApp connection is saved (secrets go to the keyring, never back)', async () => {
+    await open('settings');
+    await fill(browser, tid('wa-phone-number-id'), PHONE_NUMBER_ID);
+    await fill(browser, tid('wa-business-account-id'), BUSINESS_ACCOUNT_ID);
+    await fill(browser, tid('wa-app-secret'), APP_SECRET);
+    await fill(browser, tid('wa-access-token'), ACCESS_TOKEN);
+    await click(browser, tid('wa-save'));
+    await visible(browser, tid('wa-saved'));
+    const text = await pageText(browser);
+    assert.ok(!text.includes(APP_SECRET) && !text.includes(ACCESS_TOKEN), 'a secret is on screen');
+    assert.ok((await textOf(browser, tid('wa-verify-token'))).length >= 20);
+    await screenshot(browser, '11-settings.png');
+  });
+
+  step('the dashboard shows the webhook server listening on this PC', async () => {
+    await open('dashboard');
+    await browser.waitUntil(
+      async () => (await (await browser.$(tid('bot-webhook'))).getAttribute('data-state')) === 'listening',
+      { timeout: WAIT_MS, timeoutMsg: 'the webhook server did not start after saving the connection' },
+    );
+  });
+
+  step('a forged webhook is refused with 401 and nothing appears', async () => {
+    const status = await postSigned({ object: 'whatsapp_business_account', entry: [] }, 'not-the-app-secret-not-the-app-sec');
+    assert.equal(status, 401);
+  });
+
+  step('the admin adds a front-desk user and a doctor', async () => {
+    await open('users');
+    await addUser(DESK, 'Front desk');
+    await addUser(DOCTOR, 'Doctor');
+  });
+
+  step('patients message the clinic: intakes appear in the open queue without a reload', async () => {
+    await open('queue');
+    await visible(browser, tid('queue-empty'));
+    await screenshot(browser, '12-queue-empty.png');
+    const start = Math.floor(Date.now() / 1000) - 120;
+    for (const [i, p] of PATIENTS.entries()) {
+      const script = intakeScript(p);
+      for (const [n, s] of script.entries()) {
+        await patientSays(p.wa, p.name, s, start + i * 20 + n);
+        await sleep(60);
+      }
+    }
+    await browser.waitUntil(
+      async () => (await browser.$$('[data-testid^="queue-row-"]')).length === PATIENTS.length,
+      { timeout: 60_000, timeoutMsg: 'the intakes did not appear in the queue' },
+    );
+    const ids = [];
+    for (const row of await browser.$$('[data-testid^="queue-row-"]')) {
+      ids.push(Number((await row.getAttribute('data-testid')).replace('queue-row-', '')));
+    }
+    intakeId = Math.min(...ids);
+    assert.ok((await pageText(browser)).includes(PATIENTS[0].name));
+    assert.ok(graph.sentTo(PATIENTS[0].wa).length >= 15, 'the bot answered through the fake Graph API');
+    await screenshot(browser, '13-queue.png');
+  }, 180_000);
+
+  step('the queue searches by name and by phone digits', async () => {
+    await fill(browser, tid('queue-search'), 'nunez');
+    await browser.waitUntil(async () => (await browser.$$('[data-testid^="queue-row-"]')).length === 1, {
+      timeout: WAIT_MS, timeoutMsg: 'searching "nunez" did not leave one row (accents ignored)',
+    });
+    await fill(browser, tid('queue-search'), '634 567');
+    await browser.waitUntil(async () => (await pageText(browser)).includes('Zoë Ødegård') && (await browser.$$('[data-testid^="queue-row-"]')).length === 1, {
+      timeout: WAIT_MS, timeoutMsg: 'searching phone digits did not find the patient',
+    });
+    await (await browser.$(tid('queue-search'))).clearValue();
+    await fill(browser, tid('queue-search'), ' ');
+  });
+
+  step('the admin opens an intake: answers, transcript with ticks, consent', async () => {
+    await openFirstIntake();
+    assert.equal(await textOf(browser, tid('intake-name')), PATIENTS[0].name);
+    await visible(browser, tid('section-clinical'));
+    await visible(browser, tid('consent'));
+    await browser.waitUntil(async () => (await browser.$$(tid('delivery-read'))).length > 0, {
+      timeout: WAIT_MS, timeoutMsg: 'no read ticks in the transcript',
+    });
+    await screenshot(browser, '14-intake-detail.png');
+    await signOut(browser);
+  });
+
+  step('the front desk sees demographic answers only', async () => {
+    await signIn(browser, DESK);
+    await openFirstIntake();
+    await visible(browser, tid('clinical-hidden'));
+    await visible(browser, tid('answer-full_name'));
+    assert.equal(await (await browser.$(tid('section-clinical'))).isExisting(), false);
+    assert.equal(await (await browser.$(tid('intake-transcript'))).isExisting(), false);
+    const text = await pageText(browser);
+    assert.ok(!text.includes(CLINICAL_SECRET), 'a clinical answer is on the front desk screen');
+    assert.equal(await (await browser.$(tid('review-panel'))).isExisting(), false);
+    await screenshot(browser, '15-front-desk-detail.png');
+  });
+
+  step('a patient asks for staff: the front desk takes over and replies from the inbox', async () => {
+    const wa = '34645678901';
+    const t = Math.floor(Date.now() / 1000);
+    await patientSays(wa, 'Marta', { type: 'text', body: 'Hola' }, t);
+    await patientSays(wa, 'Marta', { type: 'text', body: 'staff' }, t + 1);
+    await open('inbox');
+    const item = await visible(browser, '[data-testid^="inbox-item-"]', 60_000);
+    await item.click();
+    await click(browser, tid('inbox-take-over'));
+    await visible(browser, tid('conversation-holder'));
+    await fill(browser, tid('inbox-reply'), 'Hola Marta, soy Rosa de recepción. ¿En qué puedo ayudarle?');
+    await click(browser, tid('inbox-reply-send'));
+    await browser.waitUntil(async () => graph.sentTo(wa).some((s) => (s.body.text?.body || '').includes('soy Rosa')), {
+      timeout: WAIT_MS, timeoutMsg: 'the staff reply did not reach the Graph API',
+    });
+    await visible(browser, tid('inbox-window'));
+    await screenshot(browser, '16-inbox.png');
+    await signOut(browser);
+  }, 180_000);
+
+  step('the doctor reviews the intake with a note', async () => {
+    await signIn(browser, DOCTOR);
+    await openFirstIntake();
+    await visible(browser, tid('section-clinical'));
+    assert.ok((await pageText(browser)).includes(CLINICAL_SECRET));
+    await click(browser, tid('review-status-reviewed'));
+    await fill(browser, tid('review-note'), 'Migraine likely; book a follow-up in 2 weeks.');
+    await click(browser, tid('review-save'));
+    await visible(browser, tid('review-saved'));
+    await visible(browser, tid('intake-note'));
+    await visible(browser, `${tid('intake-status')} [data-status="reviewed"]`);
+    assert.match(await textOf(browser, tid('intake-status')), new RegExp(DOCTOR.displayName));
+    await screenshot(browser, '17-doctor-review.png');
+    await signOut(browser);
+  });
+
+  step('the admin sees the review in the audit log, and the chain verifies', async () => {
+    await signIn(browser, ADMIN);
+    await open('audit');
+    await fill(browser, tid('audit-search'), 'intake.reviewed');
+    await click(browser, tid('audit-search-submit'));
+    await browser.waitUntil(async () => (await pageText(browser)).includes(DOCTOR.username), {
+      timeout: WAIT_MS, timeoutMsg: 'the review is not in the audit log',
+    });
+    await click(browser, tid('audit-verify'));
+    await visible(browser, tid('audit-verify-result'));
+    await screenshot(browser, '18-audit.png');
+  });
+
+  step('the dashboard counts today\'s intakes and the chart has 30 days', async () => {
+    await open('dashboard');
+    await browser.waitUntil(async () => (await textOf(browser, tid('dashboard-today-total-value'))) === String(PATIENTS.length), {
+      timeout: WAIT_MS, timeoutMsg: 'today\'s total is not the number of intakes',
+    });
+    assert.equal((await browser.$$(tid('chart-bar'))).length, 30);
+    await screenshot(browser, '19-dashboard.png');
+  });
+
+  step('Try the bot: the real engine in a practice chat', async () => {
+    await open('trybot');
+    await visible(browser, tid('trybot-banner'));
+    await click(browser, tid('trybot-button-q:language:en'));
+    await visible(browser, tid('trybot-button-q:consent:true'));
+    await screenshot(browser, '20-try-the-bot.png');
+  });
+
+  step('the idle lock engages on its own and the password unlocks', async () => {
+    assert.equal(await quit(browser), true);
+    browser = await launch(dataDir, ['--test-idle-lock-secs', '4']);
+    await signIn(browser, ADMIN);
+    // Nobody touches anything: the lock screen comes by itself (idle 4 s + the 15 s poll).
+    await visible(browser, tid('lock-screen'), 45_000);
+    await screenshot(browser, '21-idle-lock.png');
+    await fill(browser, tid('unlock-password'), ADMIN.password);
+    await click(browser, tid('unlock-submit'));
+    assert.equal(await textOf(browser, tid('shell-user')), ADMIN.displayName);
+  }, 180_000);
+});
