@@ -1,5 +1,5 @@
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
 use intake_core::auth::AuthError;
 use intake_core::form::Form;
@@ -47,8 +47,9 @@ pub struct Shell {
     pub backend: Backend,
     /// The intake form the bot asks and the screens show.
     pub form: Arc<Form>,
-    /// Try the bot: practice chats, made when first used (it needs the clinic's settings).
-    trybot: OnceLock<TryBot>,
+    /// Try the bot: practice chats, made when first used and again when the clinic's settings
+    /// change (languages, date order), so practice matches what patients get.
+    trybot: Mutex<Option<Arc<TryBot>>>,
 }
 
 impl Shell {
@@ -66,16 +67,21 @@ impl Shell {
             current: Mutex::new(None),
             backend: Backend::default(),
             form: Arc::new(default_form()),
-            trybot: OnceLock::new(),
+            trybot: Mutex::new(None),
         }
     }
 
-    pub fn trybot(&self, desk: &Desk) -> intake_core::Result<&TryBot> {
-        if let Some(t) = self.trybot.get() {
-            return Ok(t);
+    pub fn trybot(&self, desk: &Desk) -> intake_core::Result<Arc<TryBot>> {
+        let settings = desk.engine_settings()?;
+        let mut slot = self.trybot.lock().unwrap_or_else(|p| p.into_inner());
+        match &*slot {
+            Some(t) if *t.settings() == settings => Ok(t.clone()),
+            _ => {
+                let made = Arc::new(TryBot::new(self.form.clone(), settings));
+                *slot = Some(made.clone());
+                Ok(made)
+            }
         }
-        let made = TryBot::new(self.form.clone(), desk.engine_settings()?);
-        Ok(self.trybot.get_or_init(|| made))
     }
 
     pub fn session(&self) -> Result<String, intake_core::Error> {

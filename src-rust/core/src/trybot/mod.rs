@@ -45,6 +45,12 @@ impl std::fmt::Debug for TryBot {
 }
 
 impl TryBot {
+    /// The settings this practice bot was made with, so the shell can tell when the clinic has
+    /// changed them and a fresh one is due.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
     pub fn new(form: Arc<Form>, settings: Settings) -> Self {
         Self {
             form,

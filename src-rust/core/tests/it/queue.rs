@@ -518,14 +518,20 @@ fn waiting_for_staff_counts_each_conversation_once() {
         // Handed over and with a stopped message: one conversation.
         conv("343", r#"{"handover":true}"#, None);
         stopped("343", "needs_staff", t);
-        // A stop dealt with before the hand-back, a failure, and a state that is not JSON.
+        // A stop dealt with before the hand-back (not waiting), a failed send (waiting, as in
+        // the inbox) and a state that is not JSON (not waiting).
         conv("344", r#"{"handover":false}"#, Some(t));
         stopped("344", "needs_staff", t - 1);
         conv("345", "{}", None);
         stopped("345", "failed", t);
         conv("346", "not json", None);
     }
-    assert_eq!(waiting(), 3);
+    assert_eq!(waiting(), 4);
+    assert_eq!(
+        desk.inbox(&session).unwrap().len(),
+        4,
+        "the dashboard counts what the inbox lists"
+    );
 }
 
 #[test]
