@@ -139,8 +139,9 @@ pub(crate) fn view(
 
 /// Every conversation that needs a person (see the module's rule), longest waiting first.
 pub(crate) fn inbox(conn: &Connection) -> Result<Vec<InboxItem>, StoreError> {
-    // The handover flag lives in the state JSON; conversations number in the thousands at a
-    // clinic, so reading it in place beats keeping a copy that could drift.
+    // Candidates first, each through a partial index (held, handed over, a stopped send), so
+    // the cost follows the inbox's size, not the clinic's years of conversations; the rule is
+    // then applied to those rows only. The handover CASE matches conversations_handover.
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT * FROM (
            SELECT {COLUMNS},
@@ -154,7 +155,15 @@ pub(crate) fn inbox(conn: &Connection) -> Result<Vec<InboxItem>, StoreError> {
              c.updated_at,
              CASE WHEN json_valid(c.state)
                   THEN coalesce(json_extract(c.state, '$.handover'), 0) ELSE 0 END AS handover
-           FROM conversations c)
+           FROM conversations c
+           WHERE c.id IN (
+             SELECT id FROM conversations WHERE held_by IS NOT NULL
+             UNION
+             SELECT id FROM conversations
+               WHERE CASE WHEN json_valid(state) THEN json_extract(state, '$.handover') END = 1
+             UNION
+             SELECT c2.id FROM outbox o2 JOIN conversations c2 ON c2.wa_id = o2.wa_to
+               WHERE o2.state IN ('needs_staff', 'failed')))
          WHERE held_by IS NOT NULL OR handover = 1 OR problem_at IS NOT NULL"
     ))?;
     let rows = stmt.query_map([], |r| {
