@@ -43,6 +43,8 @@ pub enum DeskEvent {
     DeliveryChanged,
     /// The webhook server or sender changed state.
     BotStatusChanged,
+    /// The window fell behind and some events were dropped: every screen refetches.
+    Missed,
 }
 
 /// A broadcast channel; slow or absent listeners never hold the bot back.

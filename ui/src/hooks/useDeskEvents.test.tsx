@@ -56,6 +56,16 @@ describe("useDeskEvents", () => {
     expect(onChange).toHaveBeenCalledTimes(1);
   });
 
+  it("refetches on 'missed' whatever it wants, since updates were dropped", async () => {
+    vi.useFakeTimers();
+    const onChange = vi.fn();
+    render(<Probe wants={(e) => e.kind === "conversation_changed" && e.conversationId === 7} onChange={onChange} />);
+    await act(async () => {});
+    fire({ kind: "missed" });
+    act(() => vi.advanceTimersByTime(DESK_EVENT_DEBOUNCE_MS));
+    expect(onChange).toHaveBeenCalledTimes(1);
+  });
+
   it("takes a test on the event, e.g. one conversation only", async () => {
     vi.useFakeTimers();
     const onChange = vi.fn();

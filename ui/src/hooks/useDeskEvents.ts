@@ -16,6 +16,7 @@ export const ALL_DESK_EVENTS: readonly DeskEventKind[] = [
   "conversation_changed",
   "delivery_changed",
   "bot_status_changed",
+  "missed",
 ];
 
 type Wants = readonly DeskEventKind[] | ((event: DeskEvent) => boolean);
@@ -44,6 +45,8 @@ export function useDeskEvents(wants: Wants, onChange: () => void, delayMs: numbe
     };
 
     const matches = (event: DeskEvent) => {
+      // Events were dropped on the way: whatever this screen shows may be stale.
+      if (event.kind === "missed") return true;
       const w = wantsRef.current;
       return typeof w === "function" ? w(event) : w.includes(event.kind);
     };

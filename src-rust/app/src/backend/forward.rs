@@ -14,8 +14,8 @@ pub async fn events<R: Runtime>(app: AppHandle<R>, desk: Arc<Desk>) {
     loop {
         let event = match rx.recv().await {
             Ok(ev) => ev,
-            // Missed some: screens refetch on any event, so one catch-all is enough.
-            Err(RecvError::Lagged(_)) => DeskEvent::InboundMessages { count: 0 },
+            // Dropped some: one event that every screen refetches on stands in for them all.
+            Err(RecvError::Lagged(_)) => DeskEvent::Missed,
             Err(RecvError::Closed) => return,
         };
         if let Err(e) = app.emit(EVENT, &event) {

@@ -252,10 +252,11 @@ impl Desk {
         }
         let now = self.now_ms();
         self.write(|tx| {
+            let before = settings::get(tx, PHONE_NUMBER_ID)?.unwrap_or_default();
             settings::set(tx, PHONE_NUMBER_ID, &phone_number_id, now)?;
             settings::set(tx, BUSINESS_ACCOUNT_ID, &business_account_id, now)?;
             let details = serde_json::json!({
-                "phoneNumberIdChanged": true,
+                "phoneNumberIdChanged": before != phone_number_id,
                 "appSecret": change(&app_secret),
                 "accessToken": change(&access_token),
             });
