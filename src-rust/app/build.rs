@@ -46,6 +46,11 @@ const COMMANDS: &[&str] = &[
     "trybot_start",
     "trybot_send",
     "trybot_reset",
+    "export_options",
+    "export_start",
+    "export_cancel",
+    "export_open",
+    "export_reveal",
 ];
 
 fn main() {

@@ -115,15 +115,19 @@ fi
 
 # WebKitWebDriver drops the app's output (its log goes to stderr): start it through a
 # launcher that execs the real binary (same process, same args) with its output in app.log.
+# Exports land in EXPORT_DIR instead of a save dialog, which WebDriver cannot reach (debug builds
+# only honour INTAKE_DESK_TEST_EXPORT_DIR).
 LAUNCHER="$DATA_ROOT/intake-desk"
-printf '#!/bin/bash\nNO_COLOR=1 INTAKE_DESK_WEBHOOK_PORT=%q INTAKE_DESK_TEST_GRAPH_URL=%q exec %q "$@" >>%q 2>&1\n' \
-  "$WEBHOOK_PORT" "http://127.0.0.1:$GRAPH_PORT" "$APP" "$LOGS/app.log" >"$LAUNCHER"
+EXPORT_DIR="$DATA_ROOT/exports"
+mkdir -p "$EXPORT_DIR"
+printf '#!/bin/bash\nNO_COLOR=1 INTAKE_DESK_WEBHOOK_PORT=%q INTAKE_DESK_TEST_GRAPH_URL=%q INTAKE_DESK_TEST_EXPORT_DIR=%q exec %q "$@" >>%q 2>&1\n' \
+  "$WEBHOOK_PORT" "http://127.0.0.1:$GRAPH_PORT" "$EXPORT_DIR" "$APP" "$LOGS/app.log" >"$LAUNCHER"
 chmod +x "$LAUNCHER"
 
 say "Running the end-to-end specs (at most ${E2E_TIMEOUT:-900} s)"
 export E2E_APP="$LAUNCHER" E2E_PORT="$PORT" E2E_DATA_ROOT="$DATA_ROOT" E2E_SCREENSHOTS="$SHOTS"
 export E2E_KEYRING_SERVICE="$SERVICE"
-export E2E_WEBHOOK_PORT="$WEBHOOK_PORT" E2E_GRAPH_PORT="$GRAPH_PORT"
+export E2E_WEBHOOK_PORT="$WEBHOOK_PORT" E2E_GRAPH_PORT="$GRAPH_PORT" E2E_EXPORT_DIR="$EXPORT_DIR"
 set +e
 (cd "$E2E" && timeout --kill-after=15 "${E2E_TIMEOUT:-900}" \
   node --test --test-concurrency=1 --test-reporter=spec ${E2E_SPECS:-specs/*.test.js})

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { QueueQuery } from "./bindings/QueueQuery";
 import * as ipc from "./ipc";
 import { INTERNAL_ERROR, isErrorBody, login, onSessionError, toErrorBody, usersSetRole } from "./ipc";
 import { fail, mockBackend } from "./test/utils";
@@ -43,6 +44,7 @@ describe("ipc wrapper", () => {
           "dashboard_get", "bot_status", "intakes_list", "intake_get", "intake_review", "intake_media", "inbox_list",
           "conversation_get", "conversation_take_over", "conversation_reply", "conversation_give_back",
           "trybot_start", "trybot_send", "trybot_reset", "whatsapp_get", "whatsapp_update", "whatsapp_renew_verify_token",
+          "export_options", "export_start", "export_cancel", "export_open", "export_reveal",
         ].map((cmd) => [cmd, () => null]),
       ),
     );
@@ -56,6 +58,12 @@ describe("ipc wrapper", () => {
     await ipc.conversationGiveBack(7);
     await ipc.trybotSend({ type: "choice", id: "a", title: "A" });
     await ipc.whatsappUpdate({ phoneNumberId: "1", businessAccountId: "2", appSecret: null, accessToken: "" });
+    const query: QueueQuery = { search: null, statuses: ["new"], fromMs: null, toMs: null, reviewed: null, sort: "submitted_at", descending: true, page: 0, pageSize: 50 };
+    await ipc.exportOptions();
+    await ipc.exportStart({ format: "csv", query });
+    await ipc.exportCancel(3);
+    await ipc.exportOpen(3);
+    await ipc.exportReveal(3);
     expect(b.calls).toEqual([
       { cmd: "dashboard_get", args: { query: { utcOffsetMinutes: -new Date().getTimezoneOffset() } } },
       { cmd: "intake_get", args: { id: 5 } },
@@ -67,6 +75,11 @@ describe("ipc wrapper", () => {
       { cmd: "conversation_give_back", args: { conversationId: 7 } },
       { cmd: "trybot_send", args: { input: { type: "choice", id: "a", title: "A" } } },
       { cmd: "whatsapp_update", args: { update: { phoneNumberId: "1", businessAccountId: "2", appSecret: null, accessToken: "" } } },
+      { cmd: "export_options", args: {} },
+      { cmd: "export_start", args: { request: { format: "csv", query } } },
+      { cmd: "export_cancel", args: { jobId: 3 } },
+      { cmd: "export_open", args: { jobId: 3 } },
+      { cmd: "export_reveal", args: { jobId: 3 } },
     ]);
   });
 });

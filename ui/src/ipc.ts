@@ -7,6 +7,9 @@ import type { AuditQuery } from "./bindings/AuditQuery";
 import type { BackupInfo } from "./bindings/BackupInfo";
 import type { ClinicSettings } from "./bindings/ClinicSettings";
 import type { ErrorBody } from "./bindings/ErrorBody";
+import type { ExportOptions } from "./bindings/ExportOptions";
+import type { ExportRequest } from "./bindings/ExportRequest";
+import type { ExportStarted } from "./bindings/ExportStarted";
 import type { NewUser } from "./bindings/NewUser";
 import type { Role } from "./bindings/Role";
 import type { SessionInfo } from "./bindings/SessionInfo";
@@ -137,6 +140,16 @@ export const intakeReview = (id: number, review: ReviewRequest) =>
   call<IntakeDetail>("intake_review", { id, review });
 export const intakeMedia = (intakeId: number, mediaId: string) =>
   call<MediaData>("intake_media", { intakeId, mediaId });
+
+// Exports of the queue. The backend opens the save dialog itself (null: the person closed it)
+// and runs the export in the background; its progress and end arrive as the Tauri events
+// `export-progress` and `export-finished` (see pages/queue/useExportJob.ts).
+export const exportOptions = () => call<ExportOptions>("export_options");
+export const exportStart = (request: ExportRequest) =>
+  call<ExportStarted | null>("export_start", { request });
+export const exportCancel = (jobId: number) => call<null>("export_cancel", { jobId });
+export const exportOpen = (jobId: number) => call<null>("export_open", { jobId });
+export const exportReveal = (jobId: number) => call<null>("export_reveal", { jobId });
 
 // Inbox: conversations that need a person.
 export const inboxList = () => call<InboxItem[]>("inbox_list");

@@ -55,6 +55,8 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
+        // Opens and shows finished exports from Rust; the window is granted none of its commands.
+        .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             let dir = state::data_dir(app.handle())?;
             tracing::info!(data_dir = %dir.display(), "starting");

@@ -50,6 +50,8 @@ pub struct Shell {
     /// Try the bot: practice chats, made when first used and again when the clinic's settings
     /// change (languages, date order), so practice matches what patients get.
     trybot: Mutex<Option<Arc<TryBot>>>,
+    /// This window's exports (see commands/export.rs).
+    pub exports: crate::commands::Exports,
 }
 
 impl Shell {
@@ -68,6 +70,7 @@ impl Shell {
             backend: Backend::default(),
             form: Arc::new(default_form()),
             trybot: Mutex::new(None),
+            exports: Default::default(),
         }
     }
 

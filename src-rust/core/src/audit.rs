@@ -42,6 +42,7 @@ pub enum Action {
     ConversationTakenOver,
     ConversationReleased,
     StaffReplyQueued,
+    ExportCreated,
 }
 
 impl Action {
@@ -77,6 +78,7 @@ impl Action {
             Self::ConversationTakenOver => "conversation.taken_over",
             Self::ConversationReleased => "conversation.released",
             Self::StaffReplyQueued => "conversation.staff_reply",
+            Self::ExportCreated => "export.created",
         }
     }
 }

@@ -37,6 +37,8 @@ impl Bot {
         graph: GraphConfig,
         policy: SendPolicy,
     ) -> Result<Self> {
+        // Exports line answers up by form version; record the one this bot will submit with.
+        desk.remember_form(&form)?;
         Ok(Self {
             processor: Arc::new(Processor::new(desk.clone(), form, settings)),
             sender: Sender::with_policy(desk.clone(), graph.clone(), policy)?,

@@ -19,6 +19,8 @@ pub enum Error {
     Auth(#[from] AuthError),
     #[error(transparent)]
     Hash(#[from] crate::auth::password::HashError),
+    #[error(transparent)]
+    Export(#[from] crate::export::ExportError),
     /// Bad input. `code` names the field (`invalid.clinic_name`); the message is written for
     /// the user and names no patient data.
     #[error("invalid input ({code})")]
@@ -139,6 +141,7 @@ impl Error {
                 KeyError::RecoveryFile(_) => s("key.recovery_file", "The key information file next to the database is damaged. Restore from a backup file with your recovery key."),
                 KeyError::Io(_) => s("key.io", "The key information file could not be read or written. Check the data folder's permissions."),
             },
+            Error::Export(e) => e.describe(),
             Error::Hash(_) => s("auth.internal", "Something went wrong while checking the password. Try again."),
             Error::Invalid { code, message } => (code, message.clone()),
             Error::NotFound { code, message } => (code, (*message).to_owned()),

@@ -9,6 +9,7 @@ pub mod desk;
 pub mod engine;
 pub mod error;
 pub mod events;
+pub mod export;
 pub mod form;
 pub mod health;
 pub mod inbox;

@@ -5,9 +5,16 @@
 //!   intake-server --config server.toml add-user --username U --display-name D --role doctor
 //!   intake-server --config server.toml serve
 //!   intake-server --config server.toml seed-demo --intakes 100000
+//!   intake-server --config server.toml export --format xlsx --out FILE --username U
 //!
 //! Passwords are read from standard input, never from arguments (which other users can see).
 mod config;
+mod export;
+
+/// The same allocator as the desktop app (see src-rust/app/src/main.rs: exports free on one
+/// thread what they allocated on another).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -81,6 +88,9 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Export intakes to XLSX, CSV or a FHIR R4 bundle as a staff account (password in
+    /// INTAKE_EXPORT_PASSWORD or on standard input). Same role rules and audit as the app.
+    Export(export::ExportArgs),
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
@@ -158,6 +168,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Serve => serve_webhooks(&config, &launcher, secrets.as_ref()),
         Command::SeedDemo { intakes, seed } => seed_demo(&launcher, intakes, seed),
+        Command::Export(args) => export::run(open(&launcher)?.as_ref(), &args, read_password),
     }
 }
 

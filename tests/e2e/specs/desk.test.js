@@ -4,7 +4,10 @@
 // admin finds the review in the audit log; a patient asks for staff and is answered from the
 // inbox; Try the bot runs the real engine; and the idle lock engages and unlocks.
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe } from 'node:test';
+import ExcelJS from 'exceljs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { click, fill, freshDataDir, launch, quit, screenshot, textOf, tid, visible, WAIT_MS } from '../lib/app.js';
 import { firstRun, pageText, signIn, signOut, stepper } from '../lib/flows.js';
@@ -48,6 +51,21 @@ async function addUser(user, roleLabel) {
     timeout: WAIT_MS,
     timeoutMsg: `${user.username} did not appear in the users table`,
   });
+}
+
+/** Exports the queue from the UI; returns the file written (run.sh points the save at E2E_EXPORT_DIR). */
+async function exportQueue(format) {
+  await open('queue');
+  await browser.waitUntil(async () => (await browser.$$('[data-testid^="queue-row-"]')).length === PATIENTS.length, {
+    timeout: WAIT_MS, timeoutMsg: 'the queue does not show every intake before exporting',
+  });
+  await click(browser, tid('export-button'));
+  await click(browser, tid(`export-format-${format}`));
+  const done = await visible(browser, tid('export-done'), 60_000);
+  assert.equal(Number(await done.getAttribute('data-rows')), PATIENTS.length);
+  const file = path.join(process.env.E2E_EXPORT_DIR, await done.getAttribute('data-file'));
+  assert.ok(existsSync(file), `${file} was not written`);
+  return file;
 }
 
 async function openFirstIntake() {
@@ -174,6 +192,17 @@ describe('the desk: live queue, roles, review, audit, inbox, Try the bot, idle l
     await screenshot(browser, '15-front-desk-detail.png');
   });
 
+  step('the front desk exports from the queue: patient details only, no clinical answer', async () => {
+    const file = await exportQueue('csv');
+    const text = readFileSync(file, 'utf8');
+    assert.ok(text.startsWith('\ufeff'), 'a BOM so Excel reads the accents');
+    assert.ok(text.includes('Zoë Ødegård') && text.includes('José Núñez'));
+    assert.ok(!text.includes(CLINICAL_SECRET), 'a clinical answer is in the front desk export');
+    assert.ok(!text.includes('Reason for visit'));
+    await visible(browser, tid('export-done'));
+    await click(browser, `${tid('export-done')} button[aria-label="Dismiss"]`);
+  }, 120_000);
+
   step('a patient asks for staff: the front desk takes over and replies from the inbox', async () => {
     const wa = '34645678901';
     const t = Math.floor(Date.now() / 1000);
@@ -222,6 +251,42 @@ describe('the desk: live queue, roles, review, audit, inbox, Try the bot, idle l
     await visible(browser, tid('audit-verify-result'));
     await screenshot(browser, '18-audit.png');
   });
+
+  step('the admin exports the queue to Excel in one click and the workbook opens', async () => {
+    const file = await exportQueue('xlsx');
+    await screenshot(browser, '22-export-done.png');
+    assert.match(path.basename(file), /^intakes-\d{4}-\d{2}-\d{2}\.xlsx$/);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(file);
+    const sheet = book.worksheets[0];
+    const header = sheet.getRow(1).values.slice(1);
+    for (const h of ['Intake ID', 'Status', 'Submitted at', 'WhatsApp number', 'Full name', 'Reason for visit', 'Allergies']) {
+      assert.ok(header.includes(h), `no ${h} column in ${header}`);
+    }
+    assert.equal(sheet.actualRowCount, PATIENTS.length + 1);
+    const col = (h) => header.indexOf(h) + 1;
+    const names = [];
+    for (let r = 2; r <= sheet.actualRowCount; r++) {
+      const row = sheet.getRow(r);
+      names.push(row.getCell(col('Full name')).value);
+      assert.equal(typeof row.getCell(col('WhatsApp number')).value, 'string', 'phone numbers are text');
+      assert.ok(row.getCell(col('Submitted at')).value instanceof Date, 'submitted at is a real date');
+      assert.equal(row.getCell(col('Full name')).formula, undefined);
+    }
+    assert.deepEqual([...names].sort(), PATIENTS.map((p) => p.name).sort());
+    const reviewed = sheet.getRow(2 + names.indexOf(PATIENTS[0].name));
+    assert.equal(reviewed.getCell(col('Status')).value, 'Reviewed');
+    assert.equal(reviewed.getCell(col('Reviewed by')).value, DOCTOR.displayName);
+    assert.ok(book.worksheets.length === 2 && book.worksheets[1].name === 'Columns');
+    await click(browser, `${tid('export-done')} button[aria-label="Dismiss"]`);
+    // The export is in the audit log with its format and row count.
+    await open('audit');
+    await fill(browser, tid('audit-search'), 'export.created');
+    await click(browser, tid('audit-search-submit'));
+    await browser.waitUntil(async () => (await pageText(browser)).includes('xlsx'), {
+      timeout: WAIT_MS, timeoutMsg: 'the export is not in the audit log',
+    });
+  }, 120_000);
 
   step('the dashboard counts today\'s intakes and the chart has 30 days', async () => {
     await open('dashboard');

@@ -7,6 +7,9 @@ import { LoadFailed } from "../components/LoadFailed";
 import { PageHeader } from "../components/PageHeader";
 import { PageLoader } from "../components/PageLoader";
 import { formatCount } from "../format";
+import { ExportMenu } from "./queue/ExportMenu";
+import { ExportProgressModal } from "./queue/ExportProgressModal";
+import { ExportResult } from "./queue/ExportResult";
 import { QueueTable, type QueueTableHandle } from "./queue/QueueTable";
 import { QueueToolbar } from "./queue/QueueToolbar";
 import {
@@ -17,6 +20,7 @@ import {
   toQueueQuery,
   type QueueFilters,
 } from "./queue/queueFilters";
+import { useExportJob, useExportOptions } from "./queue/useExportJob";
 import { useQueuePage } from "./queue/useQueuePage";
 
 type Props = {
@@ -30,6 +34,8 @@ export function QueuePage({ filters, onFiltersChange, onOpen }: Props) {
   const { data, error, refreshing, retry } = useQueuePage(query);
   const searchRef = useRef<HTMLInputElement>(null);
   const tableRef = useRef<QueueTableHandle>(null);
+  const exportOptions = useExportOptions();
+  const exporter = useExportJob();
 
   // "/" jumps to the search box; an arrow key with nothing focused goes to the rows.
   useEffect(() => {
@@ -85,7 +91,22 @@ export function QueuePage({ filters, onFiltersChange, onOpen }: Props) {
         onClear={clear}
         searchRef={searchRef}
         onSearchArrowDown={() => tableRef.current?.focusRow(0)}
+        actions={
+          exportOptions?.scope ? (
+            <ExportMenu
+              scope={exportOptions.scope}
+              formats={exportOptions.formats}
+              total={data && !refreshing ? data.total : null}
+              filtered={filtered}
+              busy={exporter.busy}
+              // The same filters (and order) as the list; the backend ignores the paging.
+              onExport={(format) => void exporter.start(format, query)}
+            />
+          ) : undefined
+        }
       />
+      <ExportResult state={exporter.state} onDismiss={exporter.dismiss} />
+      <ExportProgressModal state={exporter.state} onCancel={() => void exporter.cancel()} />
       {data === null && error !== null && <LoadFailed error={error} onRetry={retry} />}
       {data === null && error === null && <PageLoader label="Loading intakes…" />}
       {data !== null && error !== null && (

@@ -1,4 +1,4 @@
-import { screen, waitFor } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 import type { WhatsAppUpdate } from "../bindings/WhatsAppUpdate";
 import { clinicSettings, whatsappSettings } from "../test/fixtures";
@@ -46,6 +46,27 @@ describe("settings: clinic", () => {
       }),
     });
     expect(onName).toHaveBeenCalledWith("Sunset Clinic");
+  });
+
+  it("loads and saves what the front desk may export", async () => {
+    const b = mockBackend({
+      settings_get: () => clinicSettings({ frontDeskExport: "nothing" }),
+      settings_update: (args) => args.settings,
+      whatsapp_get: () => whatsappSettings(),
+    });
+    const { user } = renderUi(<SettingsPage onClinicNameChange={vi.fn()} />);
+    const control = await screen.findByTestId("settings-front-desk-export");
+    expect(within(control).getByRole("radio", { name: "Nothing" })).toBeChecked();
+    expect(screen.getByRole("radiogroup", { name: "What the front desk may export" })).toBeInTheDocument();
+
+    await user.click(within(control).getByRole("radio", { name: "Patient details only (no clinical answers)" }));
+    await user.click(screen.getByTestId("settings-save"));
+    expect(await screen.findByTestId("settings-saved")).toBeInTheDocument();
+    expect(b.last("settings_update")).toEqual({ settings: clinicSettings({ frontDeskExport: "demographics" }) });
+
+    await user.click(within(control).getByRole("radio", { name: "Nothing" }));
+    await user.click(screen.getByTestId("settings-save"));
+    await waitFor(() => expect(b.last("settings_update")).toEqual({ settings: clinicSettings({ frontDeskExport: "nothing" }) }));
   });
 
   it("needs at least one language, and a language for the template", async () => {

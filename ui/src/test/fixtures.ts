@@ -22,6 +22,7 @@ export function clinicSettings(extra: Partial<ClinicSettings> = {}): ClinicSetti
     notifyWithFirstName: false,
     reopenTemplate: "",
     reopenTemplateLanguage: "",
+    frontDeskExport: "demographics",
     availableLanguages: [
       { code: "en", name: "English" },
       { code: "pt", name: "Português" },

@@ -45,6 +45,13 @@ export async function emitDeskEvent(event: DeskEvent) {
   });
 }
 
+/** Any other Tauri event from the backend, e.g. `export-progress` (needs `mockBackend` first). */
+export async function emitEvent(name: string, payload: unknown) {
+  await act(async () => {
+    await emit(name, payload);
+  });
+}
+
 /** A handler that rejects like a Tauri command: with an ErrorBody. */
 export function fail(code: string, message: string): Handler {
   return () => {

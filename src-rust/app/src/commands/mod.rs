@@ -3,6 +3,7 @@
 mod account;
 mod admin;
 mod bot;
+mod export;
 mod inbox;
 mod intakes;
 mod session;
@@ -13,6 +14,8 @@ use std::sync::Arc;
 
 use intake_core::form::Form;
 use intake_core::Desk;
+
+pub use export::Exports;
 
 use crate::{IpcError, Shell};
 
@@ -111,6 +114,11 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         trybot::trybot_start,
         trybot::trybot_send,
         trybot::trybot_reset,
+        export::export_options,
+        export::export_start,
+        export::export_cancel,
+        export::export_open,
+        export::export_reveal,
     ]
 }
 

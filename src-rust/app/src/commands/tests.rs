@@ -134,6 +134,15 @@ fn guarded() -> Vec<(&'static str, Permission, Value)> {
             json!({"input": {"type": "text", "text": "hi"}}),
         ),
         ("trybot_reset", ViewQueue, json!({})),
+        ("export_options", ViewQueue, json!({})),
+        (
+            "export_start",
+            ExportDemographics,
+            json!({"request": {"format": "csv", "query": {}}}),
+        ),
+        ("export_cancel", ExportDemographics, json!({"jobId": 1})),
+        ("export_open", ExportDemographics, json!({"jobId": 999})),
+        ("export_reveal", ExportDemographics, json!({"jobId": 999})),
     ]
 }
 
@@ -169,6 +178,10 @@ struct Rig {
 
 fn rig() -> Rig {
     let dir = tempfile::tempdir().unwrap();
+    // Stands in for the save dialog (debug builds), which the mock runtime has no window for.
+    static EXPORTS: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let exports = EXPORTS.get_or_init(|| tempfile::tempdir().unwrap());
+    std::env::set_var("INTAKE_DESK_TEST_EXPORT_DIR", exports.path());
     let launcher = Launcher::new(
         Config::fast_for_tests(DataDir::new(dir.path())),
         Arc::new(MemorySecretStore::new()),

@@ -11,6 +11,7 @@ use super::{minutes_to_ms, Desk, DEFAULT_IDLE_LOCK_MINUTES, IDLE_SETTING};
 use crate::audit::{self, Action};
 use crate::auth::Permission;
 use crate::engine;
+use crate::export::FrontDeskExport;
 use crate::form::DateOrder;
 use crate::store::settings;
 use crate::Result;
@@ -23,6 +24,7 @@ const BACKLOG_MINUTES: &str = "backlog_minutes";
 const NOTIFY_FIRST_NAME: &str = "notify_with_first_name";
 const REOPEN_TEMPLATE: &str = "reopen_template";
 const REOPEN_TEMPLATE_LANGUAGE: &str = "reopen_template_language";
+const FRONT_DESK_EXPORT: &str = "front_desk_export";
 const PHONE_NUMBER_ID: &str = "whatsapp_phone_number_id";
 const BUSINESS_ACCOUNT_ID: &str = "whatsapp_business_account_id";
 
@@ -58,6 +60,10 @@ pub struct ClinicSettings {
     /// Approved template sent once when the 24-hour window has closed; empty for none.
     pub reopen_template: String,
     pub reopen_template_language: String,
+    /// What the front desk may export: demographic columns, or nothing. Admins and doctors
+    /// always export full intakes.
+    #[serde(default)]
+    pub front_desk_export: FrontDeskExport,
     /// Read-only: the languages the form can speak.
     #[serde(default)]
     pub available_languages: Vec<LanguageOption>,
@@ -145,6 +151,9 @@ impl Desk {
             notify_with_first_name: get(NOTIFY_FIRST_NAME)?.as_deref() != Some("false"),
             reopen_template: get(REOPEN_TEMPLATE)?.unwrap_or_default(),
             reopen_template_language: get(REOPEN_TEMPLATE_LANGUAGE)?.unwrap_or_else(|| "en".into()),
+            front_desk_export: get(FRONT_DESK_EXPORT)?
+                .and_then(|v| FrontDeskExport::parse(&v))
+                .unwrap_or_default(),
             available_languages: KNOWN_LANGUAGES
                 .iter()
                 .map(|(code, name)| LanguageOption {
@@ -176,7 +185,7 @@ impl Desk {
                 DateOrder::DayFirst => "dayFirst",
                 DateOrder::MonthFirst => "monthFirst",
             };
-            let pairs: [(&str, String); 9] = [
+            let pairs: [(&str, String); 10] = [
                 (CLINIC_NAME, clean.clinic_name.clone()),
                 (IDLE_SETTING, clean.idle_lock_minutes.to_string()),
                 (
@@ -192,6 +201,7 @@ impl Desk {
                     REOPEN_TEMPLATE_LANGUAGE,
                     clean.reopen_template_language.clone(),
                 ),
+                (FRONT_DESK_EXPORT, clean.front_desk_export.as_str().into()),
             ];
             for (key, value) in &pairs {
                 settings::set(tx, key, value, now)?;

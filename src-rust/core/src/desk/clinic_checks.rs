@@ -122,6 +122,7 @@ pub(super) fn validate(s: &ClinicSettings) -> Result<ClinicSettings> {
         notify_with_first_name: s.notify_with_first_name,
         reopen_template,
         reopen_template_language,
+        front_desk_export: s.front_desk_export,
         available_languages: Vec::new(),
     })
 }

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub(crate) use answer::yes_no as yes_no_label;
 pub use answer::{parse_answer, parse_phone, Answer, Input, Invalid, ParseSettings};
 pub use date::{parse_date, DateOrder};
 pub use validate::FormError;

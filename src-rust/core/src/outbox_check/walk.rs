@@ -152,10 +152,10 @@ impl Patient {
             _ => None,
         };
         let which = pick / 4;
-        if !offered.is_empty() && (asking.is_none() || pick % 4 != 0) {
+        if !offered.is_empty() && (asking.is_none() || !pick.is_multiple_of(4)) {
             return self.send(offered[which % offered.len()].clone());
         }
-        if asking == Some("id_card") && which % 2 == 0 {
+        if asking == Some("id_card") && which.is_multiple_of(2) {
             return self.send(media());
         }
         let answers = plausible(asking.unwrap_or(""));

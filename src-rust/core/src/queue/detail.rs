@@ -73,7 +73,7 @@ pub(super) fn load(conn: &Connection, id: i64) -> Result<Stored> {
 }
 
 /// Answer by answer, so one that an older version wrote differently costs only itself.
-fn decode_answers(id: i64, json: &str) -> BTreeMap<String, Answer> {
+pub(crate) fn decode_answers(id: i64, json: &str) -> BTreeMap<String, Answer> {
     let raw: BTreeMap<String, Value> = serde_json::from_str(json).unwrap_or_else(|_| {
         tracing::warn!(intake = id, "intake answers unreadable");
         BTreeMap::new()

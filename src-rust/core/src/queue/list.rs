@@ -255,6 +255,40 @@ impl Plan {
     }
 }
 
+/// The queue's filters and order without paging, for exports: every matching intake.
+pub(crate) struct Selection {
+    /// `SELECT <columns> FROM intakes ... ORDER BY ...`
+    pub select: String,
+    pub count: String,
+    pub params: Vec<Value>,
+}
+
+/// `None` when the filters exclude everything.
+pub(crate) fn selection(q: &QueueQuery, columns: &str) -> Result<Option<Selection>> {
+    let plan = Plan::new(&QueueQuery {
+        page: 0,
+        page_size: 0,
+        ..q.clone()
+    })?;
+    if plan.nothing {
+        return Ok(None);
+    }
+    Ok(Some(Selection {
+        select: format!(
+            "SELECT {columns} FROM intakes {} {} ORDER BY {}",
+            plan.index,
+            plan.filter(),
+            plan.order
+        ),
+        count: format!(
+            "SELECT count(*) FROM intakes {} {}",
+            plan.index,
+            plan.filter()
+        ),
+        params: plan.params,
+    }))
+}
+
 /// The ticked statuses (none ticked: all), narrowed by the reviewed filter.
 fn wanted_statuses(q: &QueueQuery) -> Vec<IntakeStatus> {
     IntakeStatus::ALL

@@ -13,6 +13,8 @@ use std::collections::BTreeMap;
 
 use rusqlite::{params, Connection};
 
+pub(crate) use detail::decode_answers;
+pub(crate) use list::{selection, Selection};
 pub use seed::{seed_demo, SeedReport};
 pub use types::*;
 

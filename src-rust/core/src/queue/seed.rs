@@ -258,6 +258,7 @@ pub fn seed_demo(desk: &Desk, form: &Form, count: usize, seed: u64) -> Result<Se
                 "This database already holds intakes. Demo patients are only written into a database without any, so they can never be mixed up with real patients.",
             ));
         }
+        crate::export::forms::remember(tx, form, now)?;
         let mut conversation = tx
             .prepare_cached(
                 "INSERT INTO conversations (wa_id, state, last_inbound_at, updated_at)

@@ -117,6 +117,7 @@ pub fn clinic_settings(name: &str, idle_lock_minutes: u32) -> intake_core::desk:
         notify_with_first_name: false,
         reopen_template: String::new(),
         reopen_template_language: "en".into(),
+        front_desk_export: Default::default(),
         available_languages: Vec::new(),
     }
 }

@@ -1,5 +1,5 @@
 import { Button, Chip, CloseButton, Group, Kbd, SegmentedControl, Stack, Text, TextInput } from "@mantine/core";
-import { useEffect, useRef, useState, type KeyboardEvent, type Ref } from "react";
+import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode, type Ref } from "react";
 import type { IntakeStatus } from "../../bindings/IntakeStatus";
 import { STATUS_LABELS, STATUS_ORDER } from "../../labels";
 import { isFiltered, type QueueFilters, type ReviewedFilter } from "./queueFilters";
@@ -14,9 +14,11 @@ type Props = {
   searchRef: Ref<HTMLInputElement>;
   /** Arrow down from the search box goes to the first row. */
   onSearchArrowDown: () => void;
+  /** At the row's end, e.g. the Export menu. */
+  actions?: ReactNode;
 };
 
-export function QueueToolbar({ filters, onChange, onClear, searchRef, onSearchArrowDown }: Props) {
+export function QueueToolbar({ filters, onChange, onClear, searchRef, onSearchArrowDown, actions }: Props) {
   const [text, setText] = useState(filters.search);
   const filtersRef = useRef(filters);
   filtersRef.current = filters;
@@ -108,6 +110,7 @@ export function QueueToolbar({ filters, onChange, onClear, searchRef, onSearchAr
             data-testid="queue-reviewed"
           />
         </Stack>
+        {actions && <Group ml="auto">{actions}</Group>}
       </Group>
       <Group gap="xs" align="center">
         <Text size="sm" fw={500} id="queue-status-label">

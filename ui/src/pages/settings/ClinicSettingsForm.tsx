@@ -1,7 +1,8 @@
-import { Button, Checkbox, Group, NumberInput, Paper, Radio, Select, Stack, Switch, TextInput, Title } from "@mantine/core";
+import { Button, Checkbox, Group, NumberInput, Paper, Radio, SegmentedControl, Select, Stack, Switch, Text, TextInput, Title } from "@mantine/core";
 import { useState, type FormEvent } from "react";
 import type { ClinicSettings } from "../../bindings/ClinicSettings";
 import type { DateOrder } from "../../bindings/DateOrder";
+import type { FrontDeskExport } from "../../bindings/FrontDeskExport";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { SuccessAlert } from "../../components/SuccessAlert";
 import { useAction } from "../../hooks/useAction";
@@ -112,6 +113,30 @@ export function ClinicSettingsForm({ initial, onSaved }: Props) {
             onChange={(e) => set({ notifyWithFirstName: e.currentTarget.checked })}
             data-testid="settings-notify-first-name"
           />
+
+          <Title order={4}>Exports</Title>
+          <Stack gap={6}>
+            <div>
+              <Text size="sm" fw={500} id="settings-front-desk-export-label">
+                What the front desk may export
+              </Text>
+              <Text size="xs" c="dimmed" id="settings-front-desk-export-description">
+                From the intake queue's Export button. Admins and doctors always export whole intakes.
+              </Text>
+            </div>
+            <SegmentedControl
+              aria-labelledby="settings-front-desk-export-label"
+              aria-describedby="settings-front-desk-export-description"
+              value={s.frontDeskExport}
+              onChange={(v) => set({ frontDeskExport: v as FrontDeskExport })}
+              data={[
+                { value: "demographics", label: "Patient details only (no clinical answers)" },
+                { value: "nothing", label: "Nothing" },
+              ]}
+              style={{ alignSelf: "flex-start" }}
+              data-testid="settings-front-desk-export"
+            />
+          </Stack>
 
           <Title order={4}>The bot</Title>
           <Checkbox.Group
