@@ -43,6 +43,9 @@ pub enum DeskEvent {
     DeliveryChanged,
     /// The webhook server or sender changed state.
     BotStatusChanged,
+    /// The connection's health moved: Meta verified the webhook (or was refused), a webhook
+    /// arrived with a bad signature. Screens refetch; nothing restarts.
+    ConnectionChanged,
     /// The window fell behind and some events were dropped: every screen refetches.
     Missed,
 }

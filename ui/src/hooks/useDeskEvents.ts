@@ -16,6 +16,7 @@ export const ALL_DESK_EVENTS: readonly DeskEventKind[] = [
   "conversation_changed",
   "delivery_changed",
   "bot_status_changed",
+  "connection_changed",
   "missed",
 ];
 

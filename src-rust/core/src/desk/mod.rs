@@ -96,6 +96,8 @@ pub struct Desk {
     keyinfo: KeyInfo,
     events: crate::events::Events,
     secrets: Arc<dyn crate::keys::SecretStore>,
+    /// What the webhook edge has seen of Meta (see webhook/seen.rs).
+    seen: crate::webhook::Seen,
 }
 
 impl std::fmt::Debug for Desk {
@@ -128,6 +130,7 @@ impl Desk {
             keyinfo,
             events: crate::events::Events::default(),
             secrets,
+            seen: Default::default(),
         })
     }
 
@@ -138,6 +141,10 @@ impl Desk {
     /// Live updates for the desktop window (see `events`).
     pub fn events(&self) -> &crate::events::Events {
         &self.events
+    }
+
+    pub(crate) fn seen(&self) -> &crate::webhook::Seen {
+        &self.seen
     }
 
     /// For rate limiters that must move with the same (injectable) time.

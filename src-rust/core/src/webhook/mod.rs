@@ -14,10 +14,14 @@ use serde::Deserialize;
 use subtle::ConstantTimeEq;
 use tower_http::timeout::TimeoutLayer;
 
+mod seen;
+
 pub use crate::ingest::FloodLimit;
 use crate::ingest::{GroupCommitter, Ingested};
 use crate::whatsapp::signature;
 use crate::Desk;
+pub use seen::EdgeHealth;
+pub(crate) use seen::Seen;
 
 /// A little above Meta's documented 3 MB maximum body.
 pub const BODY_LIMIT: usize = 3 * 1024 * 1024 + 512 * 1024;
@@ -41,6 +45,7 @@ impl std::fmt::Debug for WebhookSecrets {
 struct Edge {
     writer: GroupCommitter,
     secrets: WebhookSecrets,
+    desk: Arc<Desk>,
 }
 
 /// The edge's routes. Starts the group-commit writer thread for `desk`; `wake` is notified
@@ -61,11 +66,11 @@ pub fn router_with_flood_limit(
     wake: Arc<tokio::sync::Notify>,
     limit: FloodLimit,
 ) -> std::io::Result<Router> {
-    let writer = GroupCommitter::start(desk, wake, limit)?;
-    Ok(routes(writer, secrets))
+    let writer = GroupCommitter::start(desk.clone(), wake, limit)?;
+    Ok(routes(writer, secrets, desk))
 }
 
-fn routes(writer: GroupCommitter, secrets: WebhookSecrets) -> Router {
+fn routes(writer: GroupCommitter, secrets: WebhookSecrets, desk: Arc<Desk>) -> Router {
     Router::new()
         .route("/webhook", get(verify).post(receive))
         .route("/healthz", get(|| async { "ok" }))
@@ -74,7 +79,11 @@ fn routes(writer: GroupCommitter, secrets: WebhookSecrets) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
-        .with_state(Edge { writer, secrets })
+        .with_state(Edge {
+            writer,
+            secrets,
+            desk,
+        })
 }
 
 fn reply(status: StatusCode, message: &str) -> Response {
@@ -115,9 +124,18 @@ async fn verify(State(edge): State<Edge>, Query(q): Query<VerifyQuery>) -> Respo
         && challenge.chars().all(|c| c.is_ascii_graphic());
     if q.mode.as_deref() != Some("subscribe") || !token_ok || !challenge_ok {
         tracing::warn!("webhook verification refused");
+        edge.desk.record_verification_refused();
         return reply(StatusCode::FORBIDDEN, "verification refused");
     }
     tracing::info!("webhook verified by Meta");
+    let desk = edge.desk.clone();
+    // A small write, off the async workers; Meta only needs the challenge back, so a failure
+    // here is logged rather than refusing a verification that was right.
+    match tokio::task::spawn_blocking(move || desk.record_verified()).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::warn!(error = %e, "could not record the verification"),
+        Err(_) => tracing::warn!("recording the verification stopped"),
+    }
     ([(header::CONTENT_TYPE, "text/plain")], challenge).into_response()
 }
 
@@ -130,6 +148,7 @@ async fn receive(State(edge): State<Edge>, headers: HeaderMap, body: Bytes) -> R
             bytes = body.len(),
             "webhook with a missing or wrong signature refused"
         );
+        edge.desk.record_bad_signature();
         return reply(StatusCode::UNAUTHORIZED, "invalid signature");
     }
     match edge.writer.submit(body.to_vec()).await {

@@ -290,6 +290,65 @@ async fn verification_echoes_the_challenge_only_for_the_right_token() {
     }
 }
 
+/// Issue 6: the setup screen waits for Meta's verification, and the health panel counts
+/// forged or mis-signed webhooks (a wrong app secret shows up there first).
+#[tokio::test(flavor = "multi_thread")]
+async fn verifications_and_bad_signatures_are_seen_for_the_health_panel() {
+    let s = start().await;
+    let desk = s.f.desk();
+    let mut events = desk.events().subscribe();
+    let before = desk.edge_health().unwrap();
+    assert_eq!(before.verified_at, None);
+    assert_eq!(before.verification_refused_at, None);
+    assert_eq!(before.bad_signatures_24h, 0);
+
+    let url = |token: &str| {
+        format!(
+            "{}/webhook?hub.mode=subscribe&hub.verify_token={token}&hub.challenge=42",
+            s.base
+        )
+    };
+    let refused = s.client.get(url("not-the-token")).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let seen = desk.edge_health().unwrap();
+    assert_eq!(
+        seen.verified_at, None,
+        "a wrong token is not a verification"
+    );
+    assert_eq!(seen.verification_refused_at, Some(desk.now_ms()));
+
+    let ok = s.client.get(url(VERIFY)).send().await.unwrap();
+    assert_eq!(ok.status(), StatusCode::OK);
+    let verified_at = desk.now_ms();
+    assert_eq!(desk.edge_health().unwrap().verified_at, Some(verified_at));
+    assert!(
+        std::iter::from_fn(|| events.try_recv().ok())
+            .any(|e| e == intake_core::events::DeskEvent::ConnectionChanged),
+        "the screens are told"
+    );
+
+    for _ in 0..3 {
+        let (status, _) = s.post(fixture("text.json"), Some("sha256=00".into())).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, _) = s.post(fixture("text.json"), None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let seen = desk.edge_health().unwrap();
+    assert_eq!(seen.bad_signatures_24h, 4);
+    assert_eq!(seen.last_bad_signature_at, Some(desk.now_ms()));
+
+    // A day later the forgeries have aged out; the verification is kept (it is in the
+    // database, so a restart keeps it too).
+    s.f.clock.advance(chrono::Duration::hours(25));
+    let later = s.f.restart().desk().unwrap().edge_health().unwrap();
+    assert_eq!(
+        later.bad_signatures_24h, 0,
+        "a restart starts counting afresh"
+    );
+    assert_eq!(later.verified_at, Some(verified_at));
+    assert_eq!(desk.edge_health().unwrap().bad_signatures_24h, 0);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_database_that_cannot_commit_gets_503_never_200() {
     let s = start().await;
