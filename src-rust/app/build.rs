@@ -51,6 +51,13 @@ const COMMANDS: &[&str] = &[
     "export_cancel",
     "export_open",
     "export_reveal",
+    "connection_health",
+    "tunnel_get",
+    "tunnel_update",
+    "setup_check",
+    "setup_subscribe",
+    "setup_test_send",
+    "setup_test_status",
 ];
 
 fn main() {

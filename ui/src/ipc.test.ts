@@ -82,4 +82,33 @@ describe("ipc wrapper", () => {
       { cmd: "export_reveal", args: { jobId: 3 } },
     ]);
   });
+
+  it("sends the going-live commands with the argument names the Rust side expects", async () => {
+    const b = mockBackend(
+      Object.fromEntries(
+        ["connection_health", "tunnel_get", "tunnel_update", "setup_check", "setup_subscribe", "setup_test_send", "setup_test_status"].map(
+          (cmd) => [cmd, () => null],
+        ),
+      ),
+    );
+    await ipc.connectionHealth();
+    await ipc.tunnelGet();
+    await ipc.tunnelUpdate({ config: { mode: "ngrok", domain: "clinic.ngrok-free.app", publicUrl: null }, authtoken: null });
+    await ipc.setupCheck();
+    await ipc.setupSubscribe();
+    await ipc.setupTestSend("+34600111222");
+    await ipc.setupTestStatus("wamid.1");
+    expect(b.calls).toEqual([
+      { cmd: "connection_health", args: {} },
+      { cmd: "tunnel_get", args: {} },
+      {
+        cmd: "tunnel_update",
+        args: { update: { config: { mode: "ngrok", domain: "clinic.ngrok-free.app", publicUrl: null }, authtoken: null } },
+      },
+      { cmd: "setup_check", args: {} },
+      { cmd: "setup_subscribe", args: {} },
+      { cmd: "setup_test_send", args: { to: "+34600111222" } },
+      { cmd: "setup_test_status", args: { wamid: "wamid.1" } },
+    ]);
+  });
 });

@@ -33,6 +33,12 @@ import type { TryInput } from "./bindings/TryInput";
 import type { TryState } from "./bindings/TryState";
 import type { WhatsAppSettings } from "./bindings/WhatsAppSettings";
 import type { WhatsAppUpdate } from "./bindings/WhatsAppUpdate";
+import type { ConnectionCheck } from "./bindings/ConnectionCheck";
+import type { ConnectionHealth } from "./bindings/ConnectionHealth";
+import type { TestMessage } from "./bindings/TestMessage";
+import type { TestStatus } from "./bindings/TestStatus";
+import type { TunnelSettings } from "./bindings/TunnelSettings";
+import type { TunnelUpdate } from "./bindings/TunnelUpdate";
 
 export const INTERNAL_ERROR: ErrorBody = {
   code: "internal",
@@ -125,6 +131,17 @@ export const whatsappGet = () => call<WhatsAppSettings>("whatsapp_get");
 export const whatsappUpdate = (update: WhatsAppUpdate) =>
   call<WhatsAppSettings>("whatsapp_update", { update });
 export const whatsappRenewVerifyToken = () => call<WhatsAppSettings>("whatsapp_renew_verify_token");
+
+// Going live: the public address (tunnel), Meta's checks and a test message (admin), and the
+// connection's health (any signed-in staff). Set-up checks reject with `setup.*` codes.
+export const connectionHealth = () => call<ConnectionHealth>("connection_health");
+export const tunnelGet = () => call<TunnelSettings>("tunnel_get");
+/** `authtoken`: null keeps the saved one, "" removes it. */
+export const tunnelUpdate = (update: TunnelUpdate) => call<TunnelSettings>("tunnel_update", { update });
+export const setupCheck = () => call<ConnectionCheck>("setup_check");
+export const setupSubscribe = () => call<null>("setup_subscribe");
+export const setupTestSend = (to: string) => call<TestMessage>("setup_test_send", { to });
+export const setupTestStatus = (wamid: string) => call<TestStatus>("setup_test_status", { wamid });
 
 // Dashboard and the bot.
 /** The clinic's day is the window's day: the offset is east-positive minutes (CET is +60). */

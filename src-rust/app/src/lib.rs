@@ -67,9 +67,21 @@ pub fn run() {
             Ok(())
         })
         .invoke_handler(commands::handler());
-    if let Err(e) = builder.run(tauri::generate_context!()) {
-        tracing::error!(error = %e, "Intake Desk could not start");
-        eprintln!("Intake Desk could not start: {e}");
-        std::process::exit(1);
-    }
+    let app = match builder.build(tauri::generate_context!()) {
+        Ok(app) => app,
+        Err(e) => {
+            tracing::error!(error = %e, "Intake Desk could not start");
+            eprintln!("Intake Desk could not start: {e}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|handle, event| {
+        // Close the ngrok session on the way out, so the address is released at once rather
+        // than when ngrok notices the connection is gone.
+        if let tauri::RunEvent::Exit = event {
+            if let Some(shell) = handle.try_state::<Arc<Shell>>() {
+                tauri::async_runtime::block_on(shell.backend.tunnel.stop());
+            }
+        }
+    });
 }

@@ -31,3 +31,66 @@ pub fn bot_counters(desk: &Desk) -> Result<BotCounters, StoreError> {
         last_webhook_at: last,
     })
 }
+
+/// The last send that stopped with an error, for the connection health panel.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct SendError {
+    /// Meta's error code (0: refused before sending).
+    #[ts(type = "number")]
+    pub code: i64,
+    /// Plain language, as the inbox shows it.
+    pub reason: String,
+    #[ts(type = "number | null")]
+    pub at: Option<i64>,
+}
+
+/// How sending is going, for the connection health panel.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct SendHealth {
+    pub last_error: Option<SendError>,
+    /// Meta refused the access token (error 190) after the last message that went out: every
+    /// reply fails until an admin saves a new token.
+    pub token_problem: bool,
+    /// Patients' messages stored but not answered yet: after downtime, the backlog being
+    /// replayed.
+    pub backlog: u32,
+}
+
+pub fn send_health(desk: &Desk) -> Result<SendHealth, StoreError> {
+    let conn = desk.db().conn();
+    let last_error = conn
+        .query_row(
+            "SELECT error_code, error_reason, stopped_at FROM outbox
+             WHERE state IN ('failed', 'needs_staff') AND kind = 'message'
+             ORDER BY coalesce(stopped_at, 0) DESC, id DESC LIMIT 1",
+            [],
+            |r| {
+                Ok(SendError {
+                    code: r.get::<_, Option<i64>>(0)?.unwrap_or(0),
+                    reason: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                    at: r.get(2)?,
+                })
+            },
+        )
+        .optional()?;
+    let token_problem: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM outbox WHERE error_code = 190 AND state = 'failed'
+             AND id > coalesce((SELECT max(id) FROM outbox WHERE state = 'sent'), 0))",
+        [],
+        |r| r.get(0),
+    )?;
+    let backlog: i64 = conn.query_row(
+        "SELECT count(*) FROM inbound_messages WHERE processed_at IS NULL",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(SendHealth {
+        last_error,
+        token_problem,
+        backlog: u32::try_from(backlog).unwrap_or(u32::MAX),
+    })
+}

@@ -22,9 +22,11 @@ pub mod processor;
 pub mod queue;
 pub mod redact;
 pub mod sender;
+pub mod setup;
 pub mod startup;
 pub mod store;
 pub mod trybot;
+pub mod tunnel;
 pub mod webhook;
 pub mod whatsapp;
 

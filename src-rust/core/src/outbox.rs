@@ -202,12 +202,13 @@ pub fn mark_stopped(
     state: &str,
     code: i64,
     reason: &str,
+    now_ms: i64,
 ) -> Result<(), StoreError> {
     conn.execute(
         "UPDATE outbox SET state = ?2, attempts = attempts + 1, error_code = ?3, error_reason = ?4,
-             claimed_at = NULL
+             claimed_at = NULL, stopped_at = ?5
          WHERE id = ?1",
-        params![id, state, code, reason],
+        params![id, state, code, reason, now_ms],
     )?;
     Ok(())
 }

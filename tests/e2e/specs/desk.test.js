@@ -117,9 +117,45 @@ describe('the desk: live queue, roles, review, audit, inbox, Try the bot, idle l
     );
   });
 
-  step('a forged webhook is refused with 401 and nothing appears', async () => {
+  step("Connect WhatsApp: the clinic's own HTTPS address, then Meta's verification arrives", async () => {
+    await open('connect');
+    await click(browser, tid('tunnel-mode-own_url'));
+    await fill(browser, tid('tunnel-public-url'), 'https://intake.clinica-del-parque.example/');
+    await click(browser, tid('tunnel-save'));
+    await browser.waitUntil(
+      async () => (await (await browser.$(tid('health-tunnel'))).getAttribute('data-state')) === 'online',
+      { timeout: WAIT_MS, timeoutMsg: 'the public address is not shown as online' },
+    );
+    await click(browser, tid('connect-next'));
+    await click(browser, tid('connect-next'));
+    assert.equal(await textOf(browser, tid('setup-callback-url')), 'https://intake.clinica-del-parque.example/webhook');
+    const verifyToken = await textOf(browser, tid('setup-verify-token'));
+    assert.ok(verifyToken.length >= 20);
+    await visible(browser, tid('setup-waiting'));
+    // What Meta does when the admin presses "Verify and save", sent to the app's webhook port.
+    const url = `http://127.0.0.1:${process.env.E2E_WEBHOOK_PORT}/webhook?hub.mode=subscribe` +
+      `&hub.verify_token=${encodeURIComponent(verifyToken)}&hub.challenge=8675309`;
+    const res = await fetch(url);
+    assert.equal(res.status, 200);
+    assert.equal(await res.text(), '8675309');
+    await visible(browser, tid('setup-verified'));
+    await browser.waitUntil(
+      async () => (await (await browser.$(tid('health-panel'))).getAttribute('data-state')) === 'ok',
+      { timeout: WAIT_MS, timeoutMsg: 'the health panel is not all green after verification' },
+    );
+    await screenshot(browser, '23-connect-verified.png');
+  });
+
+  step('a forged webhook is refused with 401, nothing appears, and the health panel turns red', async () => {
     const status = await postSigned({ object: 'whatsapp_business_account', entry: [] }, 'not-the-app-secret-not-the-app-sec');
     assert.equal(status, 401);
+    await open('dashboard');
+    await browser.waitUntil(
+      async () => (await (await browser.$(tid('health-panel'))).getAttribute('data-state')) === 'failing',
+      { timeout: WAIT_MS, timeoutMsg: 'the bad signature does not show on the health panel' },
+    );
+    await (await visible(browser, tid('health-bad-signatures'))).scrollIntoView({ block: 'center' });
+    await screenshot(browser, '24-health-failing.png');
   });
 
   step('the admin adds a front-desk user and a doctor', async () => {

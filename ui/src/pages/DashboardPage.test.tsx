@@ -1,8 +1,11 @@
 import { screen, waitFor } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
-import { botStatus, dashboard } from "../test/fixtures";
+import { botStatus, connectionHealth, dashboard } from "../test/fixtures";
 import { adminSession, emitDeskEvent, fail, mockBackend, renderUi } from "../test/utils";
 import { DashboardPage } from "./DashboardPage";
+
+/** No public address yet: the bot card says so. */
+const offHealth = () => connectionHealth({ tunnel: { state: "off" } });
 
 function renderDashboard(permissions = adminSession().permissions) {
   const onNavigate = vi.fn();
@@ -12,14 +15,14 @@ function renderDashboard(permissions = adminSession().permissions) {
 
 describe("dashboard", () => {
   it("asks for the clinic's day by the window's UTC offset", async () => {
-    const b = mockBackend({ dashboard_get: () => dashboard(), bot_status: () => botStatus() });
+    const b = mockBackend({ dashboard_get: () => dashboard(), bot_status: () => botStatus(), connection_health: () => offHealth() });
     renderDashboard();
     await screen.findByTestId("dashboard-today");
     expect(b.last("dashboard_get")).toEqual({ query: { utcOffsetMinutes: -new Date().getTimezoneOffset() } });
   });
 
   it("shows today's intakes by status, what waits, and a 30-bar chart with a title per bar", async () => {
-    mockBackend({ dashboard_get: () => dashboard(), bot_status: () => botStatus() });
+    mockBackend({ dashboard_get: () => dashboard(), bot_status: () => botStatus(), connection_health: () => offHealth() });
     renderDashboard();
     expect(await screen.findByTestId("dashboard-today-total-value")).toHaveTextContent("8");
     expect(screen.getByTestId("dashboard-today-new")).toHaveTextContent("New today3");
@@ -37,7 +40,7 @@ describe("dashboard", () => {
   });
 
   it("shows the bot: listening, replies, outbox and the last webhook's age", async () => {
-    mockBackend({ dashboard_get: () => dashboard(), bot_status: () => botStatus({ outboxWaiting: 2 }) });
+    mockBackend({ dashboard_get: () => dashboard(), bot_status: () => botStatus({ outboxWaiting: 2 }), connection_health: () => offHealth() });
     renderDashboard();
     expect(await screen.findByTestId("bot-webhook")).toHaveTextContent("Listening for WhatsApp messages");
     expect(screen.getByTestId("bot-replies")).toHaveTextContent("On");
@@ -53,7 +56,7 @@ describe("dashboard", () => {
       repliesEnabled: false,
       lastWebhookAt: null,
     });
-    mockBackend({ dashboard_get: () => dashboard(), bot_status: () => status });
+    mockBackend({ dashboard_get: () => dashboard(), bot_status: () => status, connection_health: () => offHealth() });
     renderDashboard();
     expect(await screen.findByTestId("bot-webhook")).toHaveTextContent("Not connected to WhatsApp yet");
     expect(screen.getByTestId("bot-problem")).toHaveTextContent("Save the app secret");
@@ -66,7 +69,7 @@ describe("dashboard", () => {
 
   it("refetches the numbers on any desk event", async () => {
     let total = 8;
-    mockBackend({ dashboard_get: () => dashboard({ today: { new: total - 5, reviewed: 4, needsFollowUp: 1, total } }), bot_status: () => botStatus() });
+    mockBackend({ dashboard_get: () => dashboard({ today: { new: total - 5, reviewed: 4, needsFollowUp: 1, total } }), bot_status: () => botStatus(), connection_health: () => offHealth() });
     renderDashboard();
     expect(await screen.findByTestId("dashboard-today-total-value")).toHaveTextContent("8");
     total = 9;
@@ -75,7 +78,7 @@ describe("dashboard", () => {
   });
 
   it("waiting patients open the inbox, if the person may use it; awaiting review opens the queue", async () => {
-    mockBackend({ dashboard_get: () => dashboard(), bot_status: () => botStatus() });
+    mockBackend({ dashboard_get: () => dashboard(), bot_status: () => botStatus(), connection_health: () => offHealth() });
     const { user, onNavigate, onOpenQueue } = renderDashboard();
     await user.click(await screen.findByRole("button", { name: /Patients waiting for staff/ }));
     expect(onNavigate).toHaveBeenCalledWith({ page: "inbox" });
@@ -84,14 +87,14 @@ describe("dashboard", () => {
   });
 
   it("a doctor without the inbox sees the number but no link", async () => {
-    mockBackend({ dashboard_get: () => dashboard(), bot_status: () => botStatus() });
+    mockBackend({ dashboard_get: () => dashboard(), bot_status: () => botStatus(), connection_health: () => offHealth() });
     renderDashboard(["view_queue", "view_clinical", "review_intake"]);
     expect(await screen.findByTestId("dashboard-waiting-staff")).toHaveTextContent("Someone at the front desk answers them");
     expect(screen.queryByRole("button", { name: /Patients waiting for staff/ })).not.toBeInTheDocument();
   });
 
   it("says why the numbers could not load", async () => {
-    mockBackend({ dashboard_get: fail("store.busy", "The database is busy. Wait a moment and try again."), bot_status: () => botStatus() });
+    mockBackend({ dashboard_get: fail("store.busy", "The database is busy. Wait a moment and try again."), bot_status: () => botStatus(), connection_health: () => offHealth() });
     renderDashboard();
     expect(await screen.findByTestId("load-failed")).toHaveTextContent("The database is busy");
   });

@@ -11,6 +11,8 @@ import { useLoad } from "../hooks/useLoad";
 import * as ipc from "../ipc";
 import { STATUS_COLORS, STATUS_LABELS } from "../labels";
 import type { Route } from "../shell/pages";
+import { ConnectionHealthView } from "./connect/ConnectionHealthPanel";
+import { useConnectionHealth } from "./connect/useConnectionHealth";
 import { BotCard } from "./dashboard/BotCard";
 import { PerDayChart } from "./dashboard/PerDayChart";
 import type { QueueFilters } from "./queue/queueFilters";
@@ -25,7 +27,9 @@ type Props = {
 export function DashboardPage({ permissions, onNavigate, onOpenQueue }: Props) {
   const { state, reload, retry } = useLoad(ipc.dashboardGet);
   useDeskEvents(ALL_DESK_EVENTS, () => void reload());
+  const health = useConnectionHealth();
   const canInbox = permissions.includes("handle_conversations");
+  const canConnect = permissions.includes("manage_settings");
   const today = localIsoDay();
 
   return (
@@ -82,7 +86,15 @@ export function DashboardPage({ permissions, onNavigate, onOpenQueue }: Props) {
             </Stack>
           </Grid.Col>
           <Grid.Col span={{ base: 12, lg: 4 }}>
-            <BotCard />
+            <Stack gap="lg">
+              <BotCard tunnel={health.state.status === "ready" ? health.state.data.tunnel : null} />
+              <ConnectionHealthView
+                state={health.state}
+                onRetry={health.retry}
+                canFix={canConnect}
+                onOpenConnect={canConnect ? () => onNavigate({ page: "connect" }) : undefined}
+              />
+            </Stack>
           </Grid.Col>
         </Grid>
       )}

@@ -2,7 +2,7 @@ import { screen, waitFor } from "@testing-library/react";
 import { useState } from "react";
 import { describe, expect, it, vi } from "vitest";
 import { App } from "../App";
-import { botStatus, clinicSettings, dashboard, inboxItem, intakeDetail, queuePage, queueRow, whatsappSettings } from "../test/fixtures";
+import { botStatus, clinicSettings, connectionHealth, dashboard, tunnelSettings, inboxItem, intakeDetail, queuePage, queueRow, whatsappSettings } from "../test/fixtures";
 import { adminSession, emitDeskEvent, frontDeskSession, mockBackend, renderUi } from "../test/utils";
 import type { Route } from "./pages";
 import { Shell } from "./Shell";
@@ -39,7 +39,7 @@ describe("signed-in shell", () => {
     renderShell(frontDeskSession());
     expect(screen.getByTestId("nav-queue")).toBeInTheDocument();
     expect(screen.getByTestId("nav-account")).toBeInTheDocument();
-    for (const page of ["users", "settings", "audit", "backup"]) {
+    for (const page of ["users", "settings", "connect", "audit", "backup"]) {
       expect(screen.queryByTestId(`nav-${page}`)).not.toBeInTheDocument();
     }
     for (const page of ["dashboard", "inbox", "trybot"]) {
@@ -59,7 +59,7 @@ describe("signed-in shell", () => {
     mockBackend({ intakes_list: () => ({ rows: [], total: 0, page: 0, pageSize: 50 }), inbox_list: () => [] });
     renderShell(adminSession());
     expect(screen.getByTestId("shell-role")).toHaveTextContent("Admin");
-    const order = ["dashboard", "queue", "inbox", "trybot", "users", "settings", "audit", "backup", "account"];
+    const order = ["dashboard", "queue", "inbox", "trybot", "users", "settings", "connect", "audit", "backup", "account"];
     const nav = screen.getAllByTestId(/^nav-/).map((el) => el.getAttribute("data-testid"));
     expect(nav).toEqual(order.map((id) => `nav-${id}`));
     expect(screen.getByTestId("page-title-queue")).toHaveTextContent("Intake queue");
@@ -102,6 +102,8 @@ describe("signed-in shell", () => {
       whatsapp_get: () => whatsappSettings(),
       dashboard_get: () => dashboard(),
       bot_status: () => botStatus(),
+      connection_health: () => connectionHealth(),
+      tunnel_get: () => tunnelSettings(),
       inbox_list: () => [],
     });
     const { user } = renderUi(<App />);
@@ -110,6 +112,9 @@ describe("signed-in shell", () => {
     expect(screen.getByTestId("nav-account")).toHaveAttribute("aria-current", "page");
     await user.click(screen.getByTestId("nav-settings"));
     expect(await screen.findByTestId("settings-clinic-name")).toHaveValue("Sunrise Clinic");
+    await user.click(screen.getByTestId("nav-connect"));
+    expect(screen.getByTestId("page-title-connect")).toHaveTextContent("Connect WhatsApp");
+    expect(await screen.findByTestId("tunnel-save")).toBeInTheDocument();
   });
 
   it("opens an intake from the queue, and Back returns to the same filters", async () => {

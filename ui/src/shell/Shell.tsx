@@ -5,6 +5,7 @@ import type { SessionInfo } from "../bindings/SessionInfo";
 import { AccountPage } from "../pages/AccountPage";
 import { AuditPage } from "../pages/AuditPage";
 import { BackupPage } from "../pages/BackupPage";
+import { ConnectPage } from "../pages/ConnectPage";
 import { DashboardPage } from "../pages/DashboardPage";
 import { InboxPage } from "../pages/InboxPage";
 import { IntakePage } from "../pages/IntakePage";
@@ -149,6 +150,8 @@ function PageContent(props: ContentProps) {
       return <UsersPage currentUsername={session.username} />;
     case "settings":
       return <SettingsPage onClinicNameChange={props.onClinicNameChange} />;
+    case "connect":
+      return <ConnectPage />;
     case "audit":
       return <AuditPage />;
     case "backup":

@@ -7,6 +7,7 @@ export type PageId =
   | "trybot"
   | "users"
   | "settings"
+  | "connect"
   | "audit"
   | "backup"
   | "account";
@@ -27,6 +28,7 @@ export const PAGES: readonly PageDef[] = [
   { id: "trybot", label: "Try the bot", permission: "view_queue", adminSection: false },
   { id: "users", label: "Users", permission: "manage_users", adminSection: true },
   { id: "settings", label: "Settings", permission: "manage_settings", adminSection: true },
+  { id: "connect", label: "Connect WhatsApp", permission: "manage_settings", adminSection: true },
   { id: "audit", label: "Audit log", permission: "view_audit", adminSection: true },
   { id: "backup", label: "Backup", permission: "manage_backups", adminSection: true },
   { id: "account", label: "My account", permission: "manage_own_account", adminSection: false },

@@ -8,6 +8,8 @@ import type { IntakeDetail } from "../bindings/IntakeDetail";
 import type { QueuePage } from "../bindings/QueuePage";
 import type { QueueRow } from "../bindings/QueueRow";
 import type { WhatsAppSettings } from "../bindings/WhatsAppSettings";
+import type { ConnectionHealth } from "../bindings/ConnectionHealth";
+import type { TunnelSettings } from "../bindings/TunnelSettings";
 
 export const T0 = Date.UTC(2025, 2, 14, 9, 30); // 14 Mar 2025
 
@@ -180,4 +182,19 @@ export function botStatus(extra: Partial<BotStatus> = {}): BotStatus {
     lastWebhookAt: Date.now() - 3 * 60_000,
     ...extra,
   };
+}
+
+/** A healthy connection: an ngrok tunnel online, verified by Meta, nothing waiting. */
+export function connectionHealth(extra: Partial<ConnectionHealth> = {}): ConnectionHealth {
+  return {
+    tunnel: { state: "online", url: "https://clinic.ngrok-free.app", webhookUrl: "https://clinic.ngrok-free.app/webhook" },
+    edge: { verifiedAt: Date.now() - 60 * 60_000, verificationRefusedAt: null, badSignatures24h: 0, lastBadSignatureAt: null },
+    send: { lastError: null, tokenProblem: false, backlog: 0 },
+    bot: botStatus(),
+    ...extra,
+  };
+}
+
+export function tunnelSettings(extra: Partial<TunnelSettings> = {}): TunnelSettings {
+  return { config: { mode: "off", domain: null, publicUrl: null }, authtokenSaved: false, ...extra };
 }

@@ -35,6 +35,17 @@ pub async fn events<R: Runtime>(app: AppHandle<R>, desk: Arc<Desk>) {
     }
 }
 
+/// Each tunnel state change (online, dropped, reconnecting) as a `connection_changed` event, so
+/// the health panel follows it without polling.
+pub async fn tunnel<R: Runtime>(
+    app: AppHandle<R>,
+    mut rx: tokio::sync::watch::Receiver<intake_core::tunnel::TunnelState>,
+) {
+    while rx.changed().await.is_ok() {
+        let _ = app.emit(EVENT, &DeskEvent::ConnectionChanged);
+    }
+}
+
 pub fn status_changed<R: Runtime>(app: &AppHandle<R>) {
     let _ = app.emit(EVENT, &DeskEvent::BotStatusChanged);
 }

@@ -12,6 +12,7 @@ use intake_core::bot::Bot;
 use intake_core::events::DeskEvent;
 use intake_core::form::Form;
 use intake_core::sender::{GraphConfig, SendPolicy, Template};
+use intake_core::tunnel::TunnelManager;
 use intake_core::webhook::{router, serve, WebhookSecrets};
 use intake_core::Desk;
 use tauri::{AppHandle, Runtime};
@@ -30,11 +31,14 @@ pub struct Backend {
     status: Mutex<BotStatus>,
     /// Rings when the records open (after set-up or recovery) or the connection settings change.
     kick: Notify,
+    /// The public address Meta calls: an ngrok tunnel to the webhook server, or the clinic's own.
+    pub tunnel: TunnelManager,
 }
 
 impl Default for Backend {
     fn default() -> Self {
         Self {
+            tunnel: TunnelManager::with_ngrok(Arc::new(intake_core::SystemClock)),
             status: Mutex::new(BotStatus {
                 webhook: WebhookState::Waiting,
                 local_url: None,
@@ -91,6 +95,10 @@ pub async fn supervise<R: Runtime>(app: AppHandle<R>, shell: Arc<Shell>, form: A
         desk.override_idle_lock_secs(secs);
     }
     tauri::async_runtime::spawn(forward::events(app.clone(), desk.clone()));
+    tauri::async_runtime::spawn(forward::tunnel(
+        app.clone(),
+        shell.backend.tunnel.subscribe(),
+    ));
     loop {
         // Subscribed before starting, so a change made while starting is not missed.
         let mut events = desk.events().subscribe();
@@ -112,6 +120,8 @@ pub async fn supervise<R: Runtime>(app: AppHandle<R>, shell: Arc<Shell>, form: A
         for task in running {
             let _ = task.await;
         }
+        // Nothing to forward to until the server is back; it starts again with the new settings.
+        shell.backend.tunnel.stop().await;
         // Let the port be released before binding it again.
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -191,6 +201,7 @@ async fn start(
         tasks.push(tauri::async_runtime::spawn(bot.run(wake, bot_stop)));
     }
     tracing::info!(%local, replies_enabled, "webhook server listening");
+    start_tunnel(backend, desk, local).await;
     backend.set(|s| {
         s.webhook = WebhookState::Listening;
         s.local_url = Some(format!("http://{local}/webhook"));
@@ -200,6 +211,19 @@ async fn start(
         });
     });
     tasks
+}
+
+/// Opens the public address to the webhook server, as the clinic configured it. Its state
+/// (connecting, online, reconnecting, failed with the reason) is the health panel's to show.
+async fn start_tunnel(backend: &Backend, desk: &Desk, local: SocketAddr) {
+    match desk.tunnel_for_backend() {
+        Ok((config, authtoken)) => {
+            if let Err(e) = backend.tunnel.start(&config, authtoken, local).await {
+                tracing::warn!(code = e.code(), "tunnel settings not usable");
+            }
+        }
+        Err(e) => tracing::error!(detail = %e, "could not read the tunnel settings"),
+    }
 }
 
 /// The bot needs the access token and phone number id; without them messages are still
@@ -215,12 +239,7 @@ fn bot(
     }
     let settings = desk.engine_settings().ok()?;
     let clinic = desk.settings_for_backend().ok()?;
-    let graph = GraphConfig {
-        base_url: graph_url(),
-        version: GRAPH_VERSION.into(),
-        phone_number_id: creds.phone_number_id.clone(),
-        token: Arc::from(token),
-    };
+    let graph = graph_config(creds, &token);
     let policy = SendPolicy {
         reopen_template: (!clinic.reopen_template.is_empty()).then(|| Template {
             name: clinic.reopen_template.clone(),
@@ -234,6 +253,16 @@ fn bot(
             tracing::error!(detail = %e, "the bot could not start");
             None
         }
+    }
+}
+
+/// Where and how to reach the Graph API with the saved credentials.
+pub fn graph_config(creds: &intake_core::desk::WhatsAppCredentials, token: &str) -> GraphConfig {
+    GraphConfig {
+        base_url: graph_url(),
+        version: GRAPH_VERSION.into(),
+        phone_number_id: creds.phone_number_id.clone(),
+        token: Arc::from(token),
     }
 }
 

@@ -3,6 +3,7 @@
 mod account;
 mod admin;
 mod bot;
+mod connection;
 mod export;
 mod inbox;
 mod intakes;
@@ -119,6 +120,13 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         export::export_cancel,
         export::export_open,
         export::export_reveal,
+        connection::connection_health,
+        connection::tunnel_get,
+        connection::tunnel_update,
+        connection::setup_check,
+        connection::setup_subscribe,
+        connection::setup_test_send,
+        connection::setup_test_status,
     ]
 }
 

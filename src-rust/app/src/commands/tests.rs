@@ -143,6 +143,25 @@ fn guarded() -> Vec<(&'static str, Permission, Value)> {
         ("export_cancel", ExportDemographics, json!({"jobId": 1})),
         ("export_open", ExportDemographics, json!({"jobId": 999})),
         ("export_reveal", ExportDemographics, json!({"jobId": 999})),
+        ("connection_health", ViewQueue, json!({})),
+        ("tunnel_get", ManageSettings, json!({})),
+        (
+            "tunnel_update",
+            ManageSettings,
+            json!({"update": {"config": {"mode": "off"}, "authtoken": null}}),
+        ),
+        ("setup_check", ManageSettings, json!({})),
+        ("setup_subscribe", ManageSettings, json!({})),
+        (
+            "setup_test_send",
+            ManageSettings,
+            json!({"to": "+34600111222"}),
+        ),
+        (
+            "setup_test_status",
+            ManageSettings,
+            json!({"wamid": "wamid.X"}),
+        ),
     ]
 }
 

@@ -6,6 +6,7 @@ mod admin;
 mod clinic;
 mod clinic_checks;
 mod login;
+mod tunnel_settings;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -31,6 +32,7 @@ pub use clinic::{
     ClinicSettings, LanguageOption, WhatsAppCredentials, WhatsAppSettings, WhatsAppUpdate,
 };
 pub(crate) use clinic_checks::validate_clinic_name;
+pub use tunnel_settings::{TunnelSettings, TunnelUpdate};
 
 pub const DEFAULT_IDLE_LOCK_MINUTES: u32 = 5;
 const IDLE_SETTING: &str = "idle_lock_minutes";

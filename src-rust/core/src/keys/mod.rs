@@ -114,6 +114,10 @@ impl KeyNames {
         format!("{}:whatsapp-verify-token", self.profile)
     }
 
+    pub fn ngrok_authtoken(&self) -> String {
+        format!("{}:ngrok-authtoken", self.profile)
+    }
+
     pub fn profile(&self) -> &str {
         &self.profile
     }

@@ -313,9 +313,11 @@ impl Sender {
                         policy::window_closed(tx, &row, template.as_ref(), now)?
                     }
                     Outcome::Fatal { code, reason } => {
-                        outbox::mark_stopped(tx, id, "failed", code, reason)?
+                        outbox::mark_stopped(tx, id, "failed", code, reason, now)?
                     }
-                    Outcome::Refused(reason) => outbox::mark_stopped(tx, id, "failed", 0, &reason)?,
+                    Outcome::Refused(reason) => {
+                        outbox::mark_stopped(tx, id, "failed", 0, &reason, now)?
+                    }
                 }
                 Ok(conversation)
             })

@@ -83,7 +83,7 @@ pub(crate) fn window_closed(
     } else {
         REASON_NO_TEMPLATE
     };
-    outbox::mark_stopped(tx, row.id, "needs_staff", 131047, reason)?;
+    outbox::mark_stopped(tx, row.id, "needs_staff", 131047, reason, now_ms)?;
     outbox::stop_patient(tx, &row.wa_to, "needs_staff", 131047, reason)?;
     if let Some(t) = template {
         outbox::enqueue(tx, &row.wa_to, &t.to_graph_json(), now_ms)?;

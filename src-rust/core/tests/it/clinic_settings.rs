@@ -254,3 +254,106 @@ fn only_admins_see_or_change_the_connection() {
     }
     assert!(desk.whatsapp_credentials().unwrap().app_secret.is_none());
 }
+
+/// Issue 6: the tunnel's mode and address are settings; the ngrok authtoken is a secret.
+#[test]
+fn the_tunnel_is_configured_with_its_authtoken_in_the_key_store_only() {
+    use intake_core::desk::TunnelUpdate;
+    use intake_core::tunnel::{TunnelConfig, TunnelMode};
+    use secrecy::ExposeSecret;
+    const AUTHTOKEN: &str = "2abcDEFghiJKLmnoPQRstuVWXyz_0123456789abcdefGHIJ";
+
+    let f = clinic();
+    let desk = f.desk();
+    let s = f.admin();
+    let first = desk.tunnel_settings(&s).unwrap();
+    assert_eq!(first.config.mode, TunnelMode::Off);
+    assert!(!first.authtoken_saved);
+
+    let ngrok = |authtoken: Option<&str>, domain: Option<&str>| TunnelUpdate {
+        config: TunnelConfig::ngrok(domain),
+        authtoken: authtoken.map(Into::into),
+    };
+    // ngrok without an authtoken, or with something that is not one, is explained.
+    for bad in [
+        ngrok(None, None),
+        ngrok(Some(""), None),
+        ngrok(Some("short"), None),
+        ngrok(Some("has spaces in it and is long enough to pass"), None),
+        ngrok(
+            Some(AUTHTOKEN),
+            Some("https://clinic.ngrok-free.app/webhook?x=1"),
+        ),
+    ] {
+        let e = desk.update_tunnel(&s, &bad).unwrap_err();
+        assert!(code(e).starts_with("invalid."));
+    }
+    assert!(
+        !desk.tunnel_settings(&s).unwrap().authtoken_saved,
+        "nothing stored"
+    );
+
+    let saved = desk
+        .update_tunnel(&s, &ngrok(Some(AUTHTOKEN), Some("Clinic.ngrok-free.app")))
+        .unwrap();
+    assert!(saved.authtoken_saved);
+    assert_eq!(
+        saved.config.domain.as_deref(),
+        Some("clinic.ngrok-free.app")
+    );
+    assert!(!serde_json::to_string(&saved).unwrap().contains(AUTHTOKEN));
+    let (config, token) = desk.tunnel_for_backend().unwrap();
+    assert_eq!(config.mode, TunnelMode::Ngrok);
+    assert_eq!(token.unwrap().expose_secret(), AUTHTOKEN);
+    let conn = desk.db().conn();
+    let leaks: i64 = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM settings WHERE value LIKE '%' || ?1 || '%')
+                  + (SELECT count(*) FROM audit_log WHERE details LIKE '%' || ?1 || '%')",
+            [AUTHTOKEN],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(leaks, 0);
+    drop(conn);
+
+    // Own address: https only; the token is kept unless removed.
+    let own = |url: &str| TunnelUpdate {
+        config: TunnelConfig::own_url(url),
+        authtoken: None,
+    };
+    assert!(desk
+        .update_tunnel(&s, &own("http://clinic.example.org"))
+        .is_err());
+    let mine = desk
+        .update_tunnel(&s, &own("https://intake.clinic.example.org/webhook"))
+        .unwrap();
+    assert_eq!(
+        mine.config.public_url.as_deref(),
+        Some("https://intake.clinic.example.org")
+    );
+    assert!(mine.authtoken_saved);
+    let off = desk
+        .update_tunnel(
+            &s,
+            &TunnelUpdate {
+                config: TunnelConfig::off(),
+                authtoken: Some(String::new()),
+            },
+        )
+        .unwrap();
+    assert!(!off.authtoken_saved);
+
+    let front = f.user("rosa", Role::FrontDesk);
+    assert_eq!(
+        code(desk.tunnel_settings(&front).unwrap_err()),
+        "auth.forbidden"
+    );
+    assert_eq!(
+        code(
+            desk.update_tunnel(&front, &own("https://x.example.org"))
+                .unwrap_err()
+        ),
+        "auth.forbidden"
+    );
+}

@@ -212,4 +212,40 @@ async fn outage_then_recovery_delivers_everything_once_in_order_and_surfaces_fat
         0,
         "nothing is sent twice"
     );
+
+    // The connection health panel: the token error came after the last message that went
+    // out, so it is flagged; the last error is the newest stop, with when.
+    let health = intake_core::health::send_health(&desk).unwrap();
+    assert!(health.token_problem);
+    assert_eq!(health.backlog, 0);
+    f.clock.advance(Duration::minutes(5));
+    {
+        let conn = desk.db().conn();
+        outbox::enqueue(&conn, "34999000190", &text("token again"), desk.now_ms()).unwrap();
+    }
+    sender.drain_until_idle().await.unwrap();
+    let last = intake_core::health::send_health(&desk)
+        .unwrap()
+        .last_error
+        .unwrap();
+    assert_eq!(last.code, 190);
+    assert_eq!(last.at, Some(desk.now_ms()));
+    assert!(last.reason.contains("token"));
+    // A message that goes out afterwards (a new token was saved) clears the flag.
+    {
+        let conn = desk.db().conn();
+        outbox::enqueue(
+            &conn,
+            patients[0],
+            &text("after the new token"),
+            desk.now_ms(),
+        )
+        .unwrap();
+    }
+    sender.drain_until_idle().await.unwrap();
+    assert!(
+        !intake_core::health::send_health(&desk)
+            .unwrap()
+            .token_problem
+    );
 }

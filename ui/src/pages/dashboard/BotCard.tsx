@@ -1,5 +1,6 @@
 import { Badge, Code, Group, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import type { BotStatus } from "../../bindings/BotStatus";
+import type { TunnelState } from "../../bindings/TunnelState";
 import type { WebhookState } from "../../bindings/WebhookState";
 import { LoadFailed } from "../../components/LoadFailed";
 import { PageLoader } from "../../components/PageLoader";
@@ -18,7 +19,7 @@ const WEBHOOK: Record<WebhookState, { label: string; color: string }> = {
 };
 
 /** Is the bot receiving and answering? Updated when the backend says it changed. */
-export function BotCard() {
+export function BotCard({ tunnel = null }: { tunnel?: TunnelState | null }) {
   const { state, reload, retry } = useLoad(ipc.botStatus);
   const now = useNow(30_000); // only re-words "3 min ago"; nothing is fetched
   useDeskEvents(["bot_status_changed"], () => void reload());
@@ -29,13 +30,13 @@ export function BotCard() {
         <Title order={4}>WhatsApp bot</Title>
         {state.status === "loading" && <PageLoader label="Checking the bot…" />}
         {state.status === "error" && <LoadFailed error={state.error} onRetry={retry} />}
-        {state.status === "ready" && <BotDetails status={state.data} now={now} />}
+        {state.status === "ready" && <BotDetails status={state.data} now={now} tunnel={tunnel} />}
       </Stack>
     </Paper>
   );
 }
 
-function BotDetails({ status, now }: { status: BotStatus; now: number }) {
+function BotDetails({ status, now, tunnel }: { status: BotStatus; now: number; tunnel: TunnelState | null }) {
   const webhook = WEBHOOK[status.webhook];
   return (
     <Stack gap="sm">
@@ -76,7 +77,7 @@ function BotDetails({ status, now }: { status: BotStatus; now: number }) {
           Public address
         </Text>
         <Text size="sm" data-testid="bot-public-address">
-          Not set up yet
+          {tunnel?.state === "online" ? <Code style={{ wordBreak: "break-all" }}>{tunnel.url}</Code> : "Not set up yet"}
         </Text>
       </SimpleGrid>
     </Stack>

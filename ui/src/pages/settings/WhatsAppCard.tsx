@@ -107,7 +107,7 @@ function WhatsAppForm({ current, onSaved }: { current: WhatsAppSettings; onSaved
         />
         <SecretField
           label="Access token"
-          description="Use a permanent token of a system user (Meta Business Settings → System users). The temporary token on the API Setup page stops working after 24 hours, and the bot's replies stop with it."
+          description="The temporary token on Meta's API Setup page stops working after 24 hours, and the bot's replies stop with it. Create a permanent token of a system user instead (Meta Business Settings → System users), with the whatsapp_business_messaging and whatsapp_business_management permissions."
           saved={current.accessTokenSaved}
           edit={accessToken}
           onChange={setAccessToken}
