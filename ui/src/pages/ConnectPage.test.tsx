@@ -2,7 +2,7 @@ import { screen, waitFor } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import type { ConnectionHealth } from "./../bindings/ConnectionHealth";
 import type { TestStatus } from "../bindings/TestStatus";
-import { connectionHealth, tunnelSettings, whatsappSettings } from "../test/fixtures";
+import { botStatus, connectionHealth, tunnelSettings, whatsappSettings } from "../test/fixtures";
 import { emitDeskEvent, fail, mockBackend, renderUi } from "../test/utils";
 import { ConnectPage } from "./ConnectPage";
 
@@ -87,6 +87,24 @@ describe("connect WhatsApp: public address", () => {
     await emitDeskEvent({ kind: "connection_changed" });
     await waitFor(() => expect(screen.getByTestId("tunnel-state")).toHaveAttribute("data-state", "failed"));
     expect(screen.getByTestId("tunnel-state")).toHaveTextContent("ngrok refused the authtoken: paste it again.");
+  });
+});
+
+describe("connect WhatsApp: a first set-up, tunnel before the app secret", () => {
+  it("says the address waits for the app secret while nothing listens", async () => {
+    backend({
+      connection_health: () => offHealth({ bot: botStatus({ webhook: "not_configured" }) }),
+      tunnel_get: () => tunnelSettings({ config: { mode: "ngrok", domain: null, publicUrl: null }, authtokenSaved: true }),
+    });
+    renderUi(<ConnectPage />);
+    expect(await screen.findByTestId("tunnel-waits-for-secret")).toHaveTextContent(/app secret is saved in the next step/);
+  });
+
+  it("says nothing of the kind once the webhook server listens", async () => {
+    backend({ connection_health: () => offHealth({ bot: botStatus({ webhook: "listening" }) }) });
+    renderUi(<ConnectPage />);
+    expect(await screen.findByTestId("tunnel-state")).toHaveAttribute("data-state", "off");
+    expect(screen.queryByTestId("tunnel-waits-for-secret")).toBeNull();
   });
 });
 

@@ -28,7 +28,11 @@ export function ConnectPage() {
           <Stack gap="md">
             <Stepper active={active} onStepClick={setActive} size="sm">
               <Stepper.Step label="Public address" description="How WhatsApp reaches this PC">
-                <TunnelStep tunnel={data?.tunnel ?? null} onSaved={() => void health.reload()} />
+                <TunnelStep
+                  tunnel={data?.tunnel ?? null}
+                  onSaved={() => void health.reload()}
+                  waitingForServer={data?.bot.webhook === "not_configured"}
+                />
               </Stepper.Step>
               <Stepper.Step label="Meta app" description="IDs, secret and token">
                 <MetaStep />

@@ -18,10 +18,12 @@ type Props = {
   tunnel: TunnelState | null;
   /** After a save: the page refetches the health. */
   onSaved: () => void;
+  /** No app secret yet, so nothing listens on this PC and the tunnel waits for step 2. */
+  waitingForServer?: boolean;
 };
 
 /** Step 1: how WhatsApp reaches this computer. */
-export function TunnelStep({ tunnel, onSaved }: Props) {
+export function TunnelStep({ tunnel, onSaved, waitingForServer = false }: Props) {
   const { state, retry, setState } = useLoad(ipc.tunnelGet);
   return (
     <Stack gap="md">
@@ -46,6 +48,12 @@ export function TunnelStep({ tunnel, onSaved }: Props) {
             Right now
           </Text>
           <TunnelStateView tunnel={tunnel} testId="tunnel-state" />
+          {waitingForServer && tunnel.state === "off" && (
+            <Text size="sm" c="dimmed" data-testid="tunnel-waits-for-secret">
+              The address opens once the app secret is saved in the next step: until then nothing on this
+              computer listens for WhatsApp, so there is nothing to open it to.
+            </Text>
+          )}
         </Stack>
       )}
     </Stack>
