@@ -43,6 +43,9 @@ pub enum Action {
     ConversationReleased,
     StaffReplyQueued,
     ExportCreated,
+    AppointmentCreated,
+    AppointmentRescheduled,
+    AppointmentCancelled,
 }
 
 impl Action {
@@ -79,6 +82,9 @@ impl Action {
             Self::ConversationReleased => "conversation.released",
             Self::StaffReplyQueued => "conversation.staff_reply",
             Self::ExportCreated => "export.created",
+            Self::AppointmentCreated => "appointment.created",
+            Self::AppointmentRescheduled => "appointment.rescheduled",
+            Self::AppointmentCancelled => "appointment.cancelled",
         }
     }
 }

@@ -46,6 +46,11 @@ pub enum DeskEvent {
     /// The connection's health moved: Meta verified the webhook (or was refused), a webhook
     /// arrived with a bad signature. Screens refetch; nothing restarts.
     ConnectionChanged,
+    /// An appointment was booked, moved or cancelled: the appointment lists refetch.
+    AppointmentsChanged {
+        #[ts(type = "number")]
+        appointment_id: i64,
+    },
     /// The window fell behind and some events were dropped: every screen refetches.
     Missed,
 }

@@ -1,5 +1,6 @@
 //! Intake Desk core: everything the desktop shell and the headless server share. No tauri, no
 //! webview, no HTTP framework here; see docs/architecture.md for the boundaries.
+pub mod appointments;
 pub mod audit;
 pub mod auth;
 pub mod backup;

@@ -17,6 +17,7 @@ export const ALL_DESK_EVENTS: readonly DeskEventKind[] = [
   "delivery_changed",
   "bot_status_changed",
   "connection_changed",
+  "appointments_changed",
   "missed",
 ];
 

@@ -16,6 +16,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/011_inbox_candidates.sql"),
     include_str!("migrations/012_forms.sql"),
     include_str!("migrations/013_send_health.sql"),
+    include_str!("migrations/014_appointments.sql"),
 ];
 
 pub const LATEST_VERSION: i64 = STEPS.len() as i64;

@@ -1,5 +1,6 @@
 //! Integration tests over real SQLCipher files (and, in os_keyring, the real OS keyring).
 //! One binary with modules, so the crate links once.
+mod appointments;
 mod audit_chain;
 mod auth;
 mod clinic_settings;
