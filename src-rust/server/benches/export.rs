@@ -25,7 +25,7 @@ use intake_core::export::{ExportFormat, ExportJob, ExportRequest, ExportTz};
 use intake_core::form::Form;
 use intake_core::keys::FileSecretStore;
 use intake_core::queue::QueueQuery;
-use intake_core::{Config, DataDir, Launcher, SetupRequest, SystemClock};
+use intake_core::{Config, DataDir, Launcher, SystemClock};
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -83,17 +83,7 @@ fn main() {
     let reps = var("REPS", 3).max(1);
     let dir = tempfile::tempdir().expect("temp dir");
     let launcher = launcher(dir.path());
-    let recovery = launcher.begin_setup().expect("set-up starts");
-    launcher
-        .finish_setup(&SetupRequest {
-            clinic_name: "Bench Clinic".into(),
-            username: "admin".into(),
-            display_name: "Ana Admin".into(),
-            password: PASSWORD.into(),
-            recovery_confirmation: recovery.rsplit('-').next().unwrap_or_default().into(),
-        })
-        .expect("set-up finishes");
-    let desk = launcher.desk().expect("desk opens");
+    let desk = common::set_up_clinic(&launcher, PASSWORD);
     let form = Form::default_form().expect("default form");
     let t = Instant::now();
     intake_core::queue::seed_demo(&desk, &form, intakes, 7).expect("seeding");

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use intake_core::form::Form;
 use intake_core::keys::MemorySecretStore;
 use intake_core::queue::{DashboardQuery, IntakeStatus, QueueQuery, QueueSort};
-use intake_core::{Config, DataDir, Desk, Launcher, SetupRequest, SystemClock};
+use intake_core::{Config, DataDir, Desk, Launcher, SystemClock};
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -33,17 +33,7 @@ fn clinic(dir: &std::path::Path) -> Arc<Desk> {
         Arc::new(MemorySecretStore::new()),
         Arc::new(SystemClock),
     );
-    let recovery = launcher.begin_setup().expect("set-up starts");
-    launcher
-        .finish_setup(&SetupRequest {
-            clinic_name: "Bench Clinic".into(),
-            username: "admin".into(),
-            display_name: "Ana Admin".into(),
-            password: PASSWORD.into(),
-            recovery_confirmation: recovery.rsplit('-').next().unwrap_or_default().into(),
-        })
-        .expect("set-up finishes");
-    launcher.desk().expect("desk opens")
+    common::set_up_clinic(&launcher, PASSWORD)
 }
 
 struct Case {

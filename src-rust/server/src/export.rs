@@ -8,7 +8,7 @@ use chrono::{Days, Local, NaiveDate, TimeZone};
 use intake_core::export::{ExportFormat, ExportJob, ExportRequest, ExportTz};
 use intake_core::form::Form;
 use intake_core::queue::{IntakeStatus, QueueQuery};
-use intake_core::{Desk, Error};
+use intake_core::Desk;
 
 use crate::Failure;
 
@@ -149,10 +149,4 @@ pub fn run(
         started.elapsed().as_secs_f64()
     );
     Ok(())
-}
-
-impl From<&Error> for Failure {
-    fn from(e: &Error) -> Self {
-        Self(e.body().message)
-    }
 }

@@ -69,7 +69,7 @@ async fn admin_graph(shell: &Shared<'_>) -> Reply<(GraphConfig, String)> {
     let Some(token) = creds.access_token.clone() else {
         return Err(IpcError(ErrorBody {
             code: "setup.token_missing".into(),
-            message: "Save the access token first (step 1), then check again.".into(),
+            message: "Save the access token first (step 2, Meta app), then check again.".into(),
         }));
     };
     Ok((graph_config(&creds, &token), waba))

@@ -83,18 +83,11 @@ impl Exports {
 
 /// The window's session, when it may export at all (role and the clinic's front-desk setting).
 async fn exporting_session(shell: &Shared<'_>) -> Reply<String> {
-    let (options, session) = with_desk(shell, move |desk, session| {
-        Ok((desk.export_options(session)?, session.to_owned()))
+    with_desk(shell, move |desk, session| {
+        desk.authorize_export(session)?;
+        Ok(session.to_owned())
     })
-    .await?;
-    if options.scope.is_none() {
-        return Err(IpcError::from(intake_core::Error::from(
-            intake_core::auth::AuthError::Forbidden(
-                intake_core::auth::Permission::ExportDemographics,
-            ),
-        )));
-    }
-    Ok(session)
+    .await
 }
 
 #[tauri::command]

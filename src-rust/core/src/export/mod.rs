@@ -114,6 +114,22 @@ impl Desk {
         })
     }
 
+    /// The role's export permission and the clinic's front-desk setting, together: the
+    /// scope this session may export, or `auth.forbidden`.
+    fn export_gate(&self, session: &str) -> Result<(crate::auth::Actor, ExportScope)> {
+        let actor = self.authorize(session, Permission::ExportDemographics)?;
+        let scope = self
+            .export_scope(actor.role)?
+            .ok_or(AuthError::Forbidden(Permission::ExportDemographics))?;
+        Ok((actor, scope))
+    }
+
+    /// For callers that act on an export before running it (the app opens a save dialog,
+    /// cancels, opens the file): refused exactly as `export_intakes` would refuse.
+    pub fn authorize_export(&self, session: &str) -> Result<ExportScope> {
+        Ok(self.export_gate(session)?.1)
+    }
+
     pub fn export_options(&self, session: &str) -> Result<ExportOptions> {
         let actor = self.authorize(session, Permission::ViewQueue)?;
         let scope = self.export_scope(actor.role)?;
@@ -135,10 +151,7 @@ impl Desk {
         form: &Form,
         job: ExportJob<'_>,
     ) -> Result<ExportSummary> {
-        let actor = self.authorize(session, Permission::ExportDemographics)?;
-        let scope = self
-            .export_scope(actor.role)?
-            .ok_or(AuthError::Forbidden(Permission::ExportDemographics))?;
+        let (actor, scope) = self.export_gate(session)?;
         let format = job.request.format;
         let dest = destination(job.out, format)?;
         let selection = read::selection(&job.request.query)?;

@@ -1,7 +1,7 @@
 //! Times in an export are the clinic's wall-clock times: Excel has no time zones, and a
 //! manager reading "14:05" expects the time on the clinic's clock. The app and the headless
 //! binary use this computer's zone (daylight saving included, per timestamp); tests pin one.
-use chrono::{DateTime, FixedOffset, Local, NaiveDateTime, SecondsFormat, Utc};
+use chrono::{DateTime, FixedOffset, Local, NaiveDateTime, Offset, SecondsFormat, Utc};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportTz {
@@ -82,8 +82,6 @@ impl ExportTz {
         format!("UTC{off}")
     }
 }
-
-use chrono::Offset;
 
 #[cfg(test)]
 mod tests {

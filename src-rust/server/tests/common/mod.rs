@@ -170,3 +170,22 @@ pub fn peak_rss_mib(pid: u32) -> Option<f64> {
         .ok()?;
     Some(kb / 1024.0)
 }
+
+/// First-run set-up through the core (benches): the clinic and its admin `admin` with
+/// `password`, then the open desk.
+pub fn set_up_clinic(
+    launcher: &intake_core::Launcher,
+    password: &str,
+) -> std::sync::Arc<intake_core::Desk> {
+    let recovery = launcher.begin_setup().expect("set-up starts");
+    launcher
+        .finish_setup(&intake_core::SetupRequest {
+            clinic_name: "Bench Clinic".into(),
+            username: "admin".into(),
+            display_name: "Ana Admin".into(),
+            password: password.into(),
+            recovery_confirmation: recovery.rsplit('-').next().unwrap_or_default().into(),
+        })
+        .expect("set-up finishes");
+    launcher.desk().expect("desk opens")
+}

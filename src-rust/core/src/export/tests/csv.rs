@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::support::{choice_display, database_rows, full_intake, local, HOSTILE};
-use super::support::{Clinic, FULL_HEADERS};
+use super::support::{Clinic, FULL_HEADERS, LINK_IDS};
 use crate::export::ExportFormat;
 use crate::form::Answer;
 use crate::queue::{IntakeStatus, QueueQuery};
@@ -35,23 +35,6 @@ fn neutral(s: &str) -> String {
         s.to_owned()
     }
 }
-
-const LINK_IDS: &[&str] = &[
-    "language",
-    "consent",
-    "full_name",
-    "birth_date",
-    "gender",
-    "phone",
-    "email",
-    "address",
-    "reason",
-    "history",
-    "has_allergies",
-    "allergies",
-    "medications",
-    "id_card",
-];
 
 fn read_csv(bytes: &[u8]) -> Vec<Vec<String>> {
     assert!(

@@ -4,19 +4,11 @@ use std::sync::atomic::AtomicBool;
 
 use serde_json::Value;
 
-use super::support::{full_intake, tz, Clinic, FULL_HEADERS};
+use super::support::{full_intake, tz, Clinic, CLINICAL_HEADERS, FULL_HEADERS};
 use crate::auth::Role;
 use crate::export::{ExportFormat, ExportJob, ExportRequest, ExportScope, FrontDeskExport};
 use crate::form::{Answer, Form, Item, ItemType, Tag};
 use crate::queue::{IntakeStatus, QueueQuery};
-
-const CLINICAL_HEADERS: &[&str] = &[
-    "Reason for visit",
-    "Medical history",
-    "Allergies?",
-    "Allergies",
-    "Current medications",
-];
 
 fn headers(path: &std::path::Path) -> Vec<String> {
     let bytes = std::fs::read(path).unwrap();

@@ -340,3 +340,30 @@ pub const FULL_HEADERS: &[&str] = &[
     "Current medications",
     "ID / insurance card",
 ];
+
+/// The questions behind `FULL_HEADERS[6..]`, in form order.
+pub const LINK_IDS: &[&str] = &[
+    "language",
+    "consent",
+    "full_name",
+    "birth_date",
+    "gender",
+    "phone",
+    "email",
+    "address",
+    "reason",
+    "history",
+    "has_allergies",
+    "allergies",
+    "medications",
+    "id_card",
+];
+
+/// The clinical columns of a full export of the default form.
+pub const CLINICAL_HEADERS: &[&str] = &[
+    "Reason for visit",
+    "Medical history",
+    "Allergies?",
+    "Allergies",
+    "Current medications",
+];

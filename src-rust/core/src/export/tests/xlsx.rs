@@ -10,39 +10,14 @@ use calamine::{open_workbook, Data, Reader, Xlsx};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 
 use super::support::{
-    choice_display, database_rows, full_intake, local, Clinic, FULL_HEADERS, HOSTILE,
+    choice_display, database_rows, full_intake, local, Clinic, CLINICAL_HEADERS, FULL_HEADERS,
+    HOSTILE, LINK_IDS,
 };
 use crate::auth::Role;
 use crate::export::xlsx_out::fit;
 use crate::export::ExportFormat;
 use crate::form::Answer;
 use crate::queue::QueueQuery;
-
-/// The questions behind `FULL_HEADERS[6..]`.
-const LINK_IDS: &[&str] = &[
-    "language",
-    "consent",
-    "full_name",
-    "birth_date",
-    "gender",
-    "phone",
-    "email",
-    "address",
-    "reason",
-    "history",
-    "has_allergies",
-    "allergies",
-    "medications",
-    "id_card",
-];
-
-const CLINICAL_HEADERS: &[&str] = &[
-    "Reason for visit",
-    "Medical history",
-    "Allergies?",
-    "Allergies",
-    "Current medications",
-];
 
 /// What a cell must hold, written out here rather than taken from the export code, so a
 /// wrong mapping there fails these tests.
