@@ -58,6 +58,21 @@ const COMMANDS: &[&str] = &[
     "setup_subscribe",
     "setup_test_send",
     "setup_test_status",
+    "appointments_list",
+    "appointments_clinicians",
+    "appointment_create",
+    "appointment_reschedule",
+    "appointment_cancel",
+    "appointment_update_details",
+    "appointment_messages",
+    "reminder_settings_get",
+    "reminder_settings_update",
+    "templates_library",
+    "templates_sync",
+    "templates_submit",
+    "template_mappings",
+    "template_mapping_update",
+    "message_preview",
 ];
 
 fn main() {

@@ -39,6 +39,20 @@ import type { TestMessage } from "./bindings/TestMessage";
 import type { TestStatus } from "./bindings/TestStatus";
 import type { TunnelSettings } from "./bindings/TunnelSettings";
 import type { TunnelUpdate } from "./bindings/TunnelUpdate";
+import type { Appointment } from "./bindings/Appointment";
+import type { AppointmentDetails } from "./bindings/AppointmentDetails";
+import type { AppointmentMessage } from "./bindings/AppointmentMessage";
+import type { AppointmentQuery } from "./bindings/AppointmentQuery";
+import type { Cancel } from "./bindings/Cancel";
+import type { Clinician } from "./bindings/Clinician";
+import type { MappingUpdate } from "./bindings/MappingUpdate";
+import type { MessagePreview } from "./bindings/MessagePreview";
+import type { NewAppointment } from "./bindings/NewAppointment";
+import type { ReminderSettings } from "./bindings/ReminderSettings";
+import type { Reschedule } from "./bindings/Reschedule";
+import type { TemplateEvent } from "./bindings/TemplateEvent";
+import type { TemplateLibrary } from "./bindings/TemplateLibrary";
+import type { TemplateMapping } from "./bindings/TemplateMapping";
 
 export const INTERNAL_ERROR: ErrorBody = {
   code: "internal",
@@ -183,3 +197,36 @@ export const conversationGiveBack = (conversationId: number) =>
 export const trybotStart = () => call<TryState>("trybot_start");
 export const trybotSend = (input: TryInput) => call<TryState>("trybot_send", { input });
 export const trybotReset = () => call<TryState>("trybot_reset");
+
+// Appointments: everyone who sees the queue reads them (doctors their own, whatever the query
+// says); front desk and admins book, move and cancel. Times are unix ms, local to this PC.
+export const appointmentsList = (query: AppointmentQuery) =>
+  call<Appointment[]>("appointments_list", { query });
+export const appointmentsClinicians = () => call<Clinician[]>("appointments_clinicians");
+export const appointmentCreate = (appointment: NewAppointment) =>
+  call<Appointment>("appointment_create", { new: appointment });
+export const appointmentReschedule = (id: number, reschedule: Reschedule) =>
+  call<Appointment>("appointment_reschedule", { id, reschedule });
+export const appointmentCancel = (id: number, cancel: Cancel) =>
+  call<Appointment>("appointment_cancel", { id, cancel });
+export const appointmentUpdateDetails = (id: number, details: AppointmentDetails) =>
+  call<Appointment>("appointment_update_details", { id, details });
+/** The messages planned for one appointment and how far each got. */
+export const appointmentMessages = (id: number) =>
+  call<AppointmentMessage[]>("appointment_messages", { id });
+export const reminderSettingsGet = () => call<ReminderSettings>("reminder_settings_get");
+export const reminderSettingsUpdate = (settings: ReminderSettings) =>
+  call<ReminderSettings>("reminder_settings_update", { settings });
+
+// WhatsApp templates. Sync and submit talk to Meta with the saved token (admin) and reject
+// with Meta's problem in words.
+export const templatesLibrary = () => call<TemplateLibrary>("templates_library");
+export const templatesSync = () => call<TemplateLibrary>("templates_sync");
+export const templatesSubmit = (event: TemplateEvent, language: string) =>
+  call<TemplateLibrary>("templates_submit", { event, language });
+export const templateMappings = () => call<TemplateMapping[]>("template_mappings");
+export const templateMappingUpdate = (update: MappingUpdate) =>
+  call<TemplateMapping[]>("template_mapping_update", { update });
+/** Nothing is sent: the event's message as it would go now (sample data without an appointment). */
+export const messagePreview = (event: TemplateEvent, appointmentId: number | null) =>
+  call<MessagePreview>("message_preview", { event, appointmentId });

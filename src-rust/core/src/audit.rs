@@ -46,6 +46,13 @@ pub enum Action {
     AppointmentCreated,
     AppointmentRescheduled,
     AppointmentCancelled,
+    TemplatesSynced,
+    TemplateSubmitted,
+    TemplateMappingChanged,
+    AppointmentDetailsChanged,
+    AppointmentAnswered,
+    RemindersStopped,
+    RemindersResumed,
 }
 
 impl Action {
@@ -85,6 +92,13 @@ impl Action {
             Self::AppointmentCreated => "appointment.created",
             Self::AppointmentRescheduled => "appointment.rescheduled",
             Self::AppointmentCancelled => "appointment.cancelled",
+            Self::TemplatesSynced => "templates.synced",
+            Self::TemplateSubmitted => "template.submitted",
+            Self::TemplateMappingChanged => "template.mapping_changed",
+            Self::AppointmentDetailsChanged => "appointment.details_changed",
+            Self::AppointmentAnswered => "appointment.patient_answer",
+            Self::RemindersStopped => "reminders.stopped",
+            Self::RemindersResumed => "reminders.resumed",
         }
     }
 }

@@ -1,5 +1,6 @@
-//! The bot's background loop: process what arrived, send what is due, fetch media, then sleep
-//! until the webhook edge signals a commit or a short tick passes (retries and idle checks).
+//! The bot's background loop: process what arrived, queue the appointment messages that are
+//! due, send what is due, fetch media, then sleep until the webhook edge signals a commit or a
+//! short tick passes (retries, idle checks, reminders).
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,6 +16,7 @@ use crate::{Desk, Error, Result};
 const TICK: Duration = Duration::from_millis(500);
 
 pub struct Bot {
+    desk: Arc<Desk>,
     processor: Arc<Processor>,
     sender: Sender,
     media: MediaFetcher,
@@ -40,6 +42,7 @@ impl Bot {
         // Exports line answers up by form version; record the one this bot will submit with.
         desk.remember_form(&form)?;
         Ok(Self {
+            desk: desk.clone(),
             processor: Arc::new(Processor::new(desk.clone(), form, settings)),
             sender: Sender::with_policy(desk.clone(), graph.clone(), policy)?,
             media: MediaFetcher::new(desk, graph)?,
@@ -53,6 +56,11 @@ impl Bot {
         tokio::task::spawn_blocking(move || processor.run_once())
             .await
             .map_err(|_| Error::Internal("processor task failed"))??;
+        // Appointment messages that are due join the outbox before this drain.
+        let desk = self.desk.clone();
+        tokio::task::spawn_blocking(move || crate::reminders::run_due(&desk))
+            .await
+            .map_err(|_| Error::Internal("reminder task failed"))??;
         self.sender.drain_until_idle().await?;
         self.media.fetch_pending().await?;
         Ok(())

@@ -39,6 +39,19 @@ pub enum Error {
     KeyInfoMissing,
     #[error("the backup file is not an Intake Desk backup or is damaged: {0}")]
     BadBackup(String),
+    /// A per-action limit was hit (`rate_limited.export`, `rate_limited.login`...). The message
+    /// says what was limited and when to try again; `retry_after_ms` is for callers that can
+    /// wait (and for the headless HTTP API's `Retry-After`).
+    #[error("rate limited ({code})")]
+    RateLimited {
+        code: &'static str,
+        message: String,
+        retry_after_ms: i64,
+    },
+    /// Meta's Graph API refused or could not be reached (templates, set-up checks); the
+    /// problem is already explained in words for the admin.
+    #[error(transparent)]
+    Graph(#[from] crate::setup::SetupProblem),
     /// A failure inside Intake Desk itself (a background task died, a client could not be
     /// built); the text is for the log only.
     #[error("internal failure: {0}")]
@@ -87,6 +100,9 @@ impl Error {
     }
 
     pub fn body(&self) -> ErrorBody {
+        if let Error::Graph(p) = self {
+            return p.body();
+        }
         let (code, message) = self.describe();
         ErrorBody {
             code: code.into(),
@@ -144,6 +160,9 @@ impl Error {
             Error::Export(e) => e.describe(),
             Error::Hash(_) => s("auth.internal", "Something went wrong while checking the password. Try again."),
             Error::Invalid { code, message } => (code, message.clone()),
+            Error::RateLimited { code, message, .. } => (code, message.clone()),
+            // body() answers with the problem's own code; this is for code() alone.
+            Error::Graph(p) => ("setup.graph", p.message.clone()),
             Error::NotFound { code, message } => (code, (*message).to_owned()),
             Error::WrongPhase(_) => s("wrong_phase", "That is not possible at this step. Restart Intake Desk if this screen looks wrong."),
             Error::KeyInfoMissing => s("key.info_missing", "The file keyinfo.json next to the database is missing. Put it back from your backup, or restore a backup file."),

@@ -51,6 +51,9 @@ pub enum DeskEvent {
         #[ts(type = "number")]
         appointment_id: i64,
     },
+    /// The template library or the event → template mapping changed (a sync, a status webhook,
+    /// an admin's choice).
+    TemplatesChanged,
     /// The window fell behind and some events were dropped: every screen refetches.
     Missed,
 }

@@ -61,6 +61,25 @@ pub fn enqueue_by(
     Ok(conn.last_insert_rowid())
 }
 
+/// A message the desk could not send (an appointment reminder outside the 24-hour window with
+/// no approved template), stored as never sent and held for staff with `reason`, so the inbox
+/// and the transcript show what the patient did not get and why.
+pub fn hold_for_staff(
+    conn: &Connection,
+    wa_to: &str,
+    payload: &Value,
+    now_ms: i64,
+    reason: &str,
+) -> Result<i64, StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO outbox (wa_to, payload, created_at, next_attempt_at, state, error_reason,
+             stopped_at)
+         VALUES (?1, ?2, ?3, ?3, 'needs_staff', ?4, ?3)",
+    )?
+    .execute(params![wa_to, payload.to_string(), now_ms, reason])?;
+    Ok(conn.last_insert_rowid())
+}
+
 /// Queues the blue ticks for the patient's message `wamid`, ahead of the reply to it.
 pub fn enqueue_read(
     conn: &Connection,

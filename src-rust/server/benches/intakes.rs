@@ -105,7 +105,8 @@ fn main() {
         .expect("runtime");
     let (meta, graph) = rt.block_on(FakeMeta::start(true));
     let site = Site::with_config(&format!(
-        "graph_base_url = \"{graph}\"\ngraph_version = \"v23.0\"\nphone_number_id = \"{PHONE_NUMBER_ID}\"\n"
+        "graph_base_url = \"{graph}\"\ngraph_version = \"v23.0\"\nphone_number_id = \"{PHONE_NUMBER_ID}\"\n{}",
+        common::LOAD_LIMITS
     ));
     assert!(site.init().status.success(), "init failed");
     site.put_secret("whatsapp-access-token", "t");

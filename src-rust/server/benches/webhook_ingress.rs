@@ -45,7 +45,7 @@ fn main() {
     let patients = var("PATIENTS", 1000);
     let messages = var("MESSAGES", 10);
     let concurrency = var("CONCURRENCY", 200).max(1);
-    let site = Site::new();
+    let site = Site::with_config(common::LOAD_LIMITS);
     assert!(site.init().status.success(), "init failed");
     let (server, url) = site.serve();
 

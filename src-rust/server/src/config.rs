@@ -1,7 +1,10 @@
 //! The server's configuration: a TOML file, then environment variables on top.
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 
+use intake_core::ingest::FloodLimit;
+use intake_core::limits::{LimitPolicy, Rate};
 use serde::Deserialize;
 
 #[derive(Debug, thiserror::Error)]
@@ -51,6 +54,65 @@ pub struct ServerConfig {
     /// Seconds a send cut off by a crash waits for Meta's status webhook before going again.
     #[serde(default = "default_claim_grace")]
     pub claim_grace_secs: u64,
+    /// Per-action rate limits (the `[limits]` table); every number is optional.
+    #[serde(default)]
+    pub limits: LimitsConfig,
+}
+
+/// `[limits]`: the core's `LimitPolicy` as numbers. Each budget may be spent at once, then
+/// comes back evenly over its period (see intake_core::limits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LimitsConfig {
+    /// Sign-in attempts on this server, whatever the username.
+    pub sign_in_attempts_per_minute: NonZeroU32,
+    /// Sign-in attempts for one username.
+    pub sign_in_attempts_per_minute_per_username: NonZeroU32,
+    pub staff_replies_per_minute: NonZeroU32,
+    /// Exports per staff account (counted from the audit log, so across `export` runs).
+    pub exports_per_hour: NonZeroU32,
+    /// Requests to the webhook from one client address (429 beyond).
+    pub webhook_requests_per_minute: NonZeroU32,
+    /// Failed webhook requests (bad signature, refused verification) from one client address,
+    /// after which its requests get 429 before the signature is checked.
+    pub webhook_failures_per_minute: NonZeroU32,
+    /// Messages one patient may send before further ones are stored but not answered.
+    pub patient_messages_per_minute: NonZeroU32,
+    pub patient_message_burst: NonZeroU32,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        let p = LimitPolicy::default();
+        Self {
+            sign_in_attempts_per_minute: p.sign_in_per_computer.count,
+            sign_in_attempts_per_minute_per_username: p.sign_in_per_username.count,
+            staff_replies_per_minute: p.staff_replies.count,
+            exports_per_hour: p.exports.count,
+            webhook_requests_per_minute: p.webhook_requests.count,
+            webhook_failures_per_minute: p.webhook_failures.count,
+            patient_messages_per_minute: p.sender_flood.per_minute,
+            patient_message_burst: p.sender_flood.burst,
+        }
+    }
+}
+
+impl LimitsConfig {
+    pub fn policy(&self) -> LimitPolicy {
+        let minute = |n: NonZeroU32| Rate::per_minute(n.get());
+        LimitPolicy {
+            sign_in_per_computer: minute(self.sign_in_attempts_per_minute),
+            sign_in_per_username: minute(self.sign_in_attempts_per_minute_per_username),
+            staff_replies: minute(self.staff_replies_per_minute),
+            exports: Rate::per_hour(self.exports_per_hour.get()),
+            webhook_requests: minute(self.webhook_requests_per_minute),
+            webhook_failures: minute(self.webhook_failures_per_minute),
+            sender_flood: FloodLimit {
+                per_minute: self.patient_messages_per_minute,
+                burst: self.patient_message_burst,
+            },
+        }
+    }
 }
 
 fn default_template_language() -> String {
@@ -186,5 +248,34 @@ mod tests {
         let missing =
             ServerConfig::load(Some(Path::new("/no/such/file.toml")), env(&[])).unwrap_err();
         assert!(missing.to_string().contains("cannot read"), "{missing}");
+    }
+
+    #[test]
+    fn limits_default_to_the_cores_and_can_be_changed_one_by_one() {
+        let p = Path::new("server.toml");
+        let c = ServerConfig::parse("", p).unwrap();
+        assert_eq!(c.limits.policy(), LimitPolicy::default());
+        let c = ServerConfig::parse(
+            "[limits]\nexports_per_hour = 2\nwebhook_failures_per_minute = 5\n",
+            p,
+        )
+        .unwrap();
+        let policy = c.limits.policy();
+        assert_eq!(policy.exports, Rate::per_hour(2));
+        assert_eq!(policy.webhook_failures, Rate::per_minute(5));
+        assert_eq!(
+            policy.webhook_requests,
+            LimitPolicy::default().webhook_requests
+        );
+        for (text, needle) in [
+            ("[limits]\nexports_per_hour = 0", "nonzero"),
+            ("[limits]\nexports_per_hour = -1", "invalid value"),
+            ("[limits]\nexports_per_hour = \"lots\"", "invalid type"),
+            ("[limits]\nexports_per_day = 3", "unknown field"),
+            ("[limits]\nexports_per_hour = 99999999999", "invalid value"),
+        ] {
+            let e = ServerConfig::parse(text, p).unwrap_err().to_string();
+            assert!(e.contains(needle), "{text}: {e}");
+        }
     }
 }

@@ -139,11 +139,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Secrets::OsKeyring => Arc::new(OsKeyring::new()),
         Secrets::Dir(dir) => Arc::new(FileSecretStore::new(dir)),
     };
-    let launcher = Launcher::new(
-        Config::new(DataDir::new(config.data_dir()?)),
-        secrets.clone(),
-        Arc::new(SystemClock),
-    );
+    let core_config = Config {
+        limits: config.limits.policy(),
+        ..Config::new(DataDir::new(config.data_dir()?))
+    };
+    let launcher = Launcher::new(core_config, secrets.clone(), Arc::new(SystemClock));
     match cli.command {
         Command::Init {
             clinic_name,

@@ -40,7 +40,7 @@ async fn post(client: &reqwest::Client, url: &str, i: usize) -> bool {
 
 #[test]
 fn sigkill_mid_load_loses_no_acknowledged_message() {
-    let site = Site::new();
+    let site = Site::with_config(common::LOAD_LIMITS);
     assert!(site.init().status.success());
     let (server, url) = site.serve();
     let server = Arc::new(Mutex::new(server));

@@ -67,7 +67,8 @@ fn sigkill_with_the_bot_running_answers_each_message_once_and_every_intake_finis
     let (meta, graph) = rt.block_on(FakeMeta::start(true));
     // A short grace keeps the test quick; Meta's status webhooks arrive well within it.
     let site = Site::with_config(&format!(
-        "graph_base_url = \"{graph}\"\ngraph_version = \"v23.0\"\nphone_number_id = \"{PHONE_NUMBER_ID}\"\nclaim_grace_secs = 10\n"
+        "graph_base_url = \"{graph}\"\ngraph_version = \"v23.0\"\nphone_number_id = \"{PHONE_NUMBER_ID}\"\nclaim_grace_secs = 10\n{}",
+        common::LOAD_LIMITS
     ));
     assert!(site.init().status.success());
     site.put_secret("whatsapp-access-token", "graph-token");

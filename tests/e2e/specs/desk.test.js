@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe } from 'node:test';
 import ExcelJS from 'exceljs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { click, fill, freshDataDir, launch, quit, screenshot, textOf, tid, visible, WAIT_MS } from '../lib/app.js';
+import { click, fill, freshDataDir, gone, launch, quit, screenshot, textOf, tid, visible, WAIT_MS } from '../lib/app.js';
 import { firstRun, pageText, signIn, signOut, stepper } from '../lib/flows.js';
 import { ACCESS_TOKEN, APP_SECRET, BUSINESS_ACCOUNT_ID, PHONE_NUMBER_ID, intakeScript, patientSays, postSigned, startGraph } from '../lib/meta.js';
 
@@ -66,6 +66,18 @@ async function exportQueue(format) {
   const file = path.join(process.env.E2E_EXPORT_DIR, await done.getAttribute('data-file'));
   assert.ok(existsSync(file), `${file} was not written`);
   return file;
+}
+
+/** Sets a native date or time input the way React sees typing (WebKitWebDriver types into them unreliably). */
+async function setInput(selector, value) {
+  const el = await visible(browser, selector);
+  await browser.execute((e, v) => {
+    const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+    setter.call(e, v);
+    e.dispatchEvent(new Event('input', { bubbles: true }));
+    e.dispatchEvent(new Event('change', { bubbles: true }));
+  }, el, value);
+  await browser.waitUntil(async () => (await el.getValue()) === value, { timeout: 5_000, timeoutMsg: `${selector} did not take ${value}` });
 }
 
 async function openFirstIntake() {
@@ -259,6 +271,50 @@ describe('the desk: live queue, roles, review, audit, inbox, Try the bot, idle l
     await signOut(browser);
   }, 180_000);
 
+  step('the front desk books from an intake: the confirmation and the 1-hour reminder reach the patient', async () => {
+    await signIn(browser, DESK);
+    await openFirstIntake();
+    await click(browser, tid('intake-book'));
+    await visible(browser, tid('appt-form-patient'));
+    // A start an hour after the next whole minute, so the 1-hour reminder falls due within a
+    // minute of booking (the real clock: the app has no test hook for time).
+    const now = new Date();
+    const lead = 60 - now.getSeconds() < 15 ? 2 : 1;
+    const start = new Date(now.getFullYear(), now.getMonth(), now.getDate(), now.getHours(), now.getMinutes() + lead + 60);
+    const pad = (n) => String(n).padStart(2, '0');
+    await setInput(tid('appt-form-date'), `${start.getFullYear()}-${pad(start.getMonth() + 1)}-${pad(start.getDate())}`);
+    await setInput(tid('appt-form-time'), `${pad(start.getHours())}:${pad(start.getMinutes())}`);
+    await fill(browser, tid('appt-form-location'), 'Consulta 2');
+    await click(browser, tid('appt-form-submit'));
+    await visible(browser, '[data-testid^="intake-appointment-"]');
+    // The day's list, then the appointment's own panel with its messages.
+    await open('appointments');
+    const row = await visible(browser, '[data-testid^="appt-row-"]');
+    await row.click();
+    const detail = await visible(browser, tid('appt-detail'));
+    const appointmentId = await detail.getAttribute('data-appointment-id');
+    assert.ok(Number(appointmentId) > 0);
+    const delivery = async (kind) => (await browser.$(tid(`appt-message-${kind}`))).getAttribute('data-delivery');
+    await browser.waitUntil(async () => (await delivery('appointment_confirmation')) === 'read', {
+      timeout: WAIT_MS, timeoutMsg: 'the booking confirmation did not show as read',
+    });
+    assert.equal(await delivery('reminder_1h'), 'planned');
+    await browser.waitUntil(async () => (await delivery('reminder_1h')) === 'read', {
+      timeout: 150_000, interval: 1_000, timeoutMsg: 'the 1-hour reminder was not sent and read',
+    });
+    await visible(browser, `${tid('appt-message-reminder_1h')} ${tid('delivery-read')}`);
+    // Inside the patient's 24-hour window the reminder goes as text with the three answers.
+    const sent = graph.sentTo(PATIENTS[0].wa).filter((m) => m.body.type === 'interactive');
+    const withAnswers = sent.filter((m) => JSON.stringify(m.body).includes(`appt:${appointmentId}:confirm`)
+      && m.body.interactive.action.buttons.length === 3);
+    // The booking confirmation and the reminder, each with Confirm / Reschedule / Cancel.
+    assert.equal(withAnswers.length, 2, 'the confirmation and the reminder did not both reach the Graph API');
+    await screenshot(browser, '25-appointment-reminder.png');
+    await browser.keys('Escape');
+    await gone(browser, tid('appt-detail'));
+    await signOut(browser);
+  }, 240_000);
+
   step('the doctor reviews the intake with a note', async () => {
     await signIn(browser, DOCTOR);
     await openFirstIntake();
@@ -286,6 +342,14 @@ describe('the desk: live queue, roles, review, audit, inbox, Try the bot, idle l
     await click(browser, tid('audit-verify'));
     await visible(browser, tid('audit-verify-result'));
     await screenshot(browser, '18-audit.png');
+  });
+
+  step('Reminders & templates: the ready-made texts to submit, the message mapping and its preview', async () => {
+    await open('templates');
+    await browser.waitUntil(async () => (await pageText(browser)).includes('appointment_reminder_24h'), {
+      timeout: WAIT_MS, timeoutMsg: 'the ready-made reminder texts are not listed',
+    });
+    await screenshot(browser, '26-templates.png');
   });
 
   step('the admin exports the queue to Excel in one click and the workbook opens', async () => {

@@ -4,4 +4,4 @@ export type DeskEvent = { "kind": "inbound_messages", count: number, } | { "kind
 /**
  * For the notification, when the clinic allows names in notifications.
  */
-firstName: string | null, } | { "kind": "intake_updated", intakeId: number, } | { "kind": "staff_requested", conversationId: number, firstName: string | null, } | { "kind": "conversation_changed", conversationId: number, } | { "kind": "delivery_changed" } | { "kind": "bot_status_changed" } | { "kind": "connection_changed" } | { "kind": "appointments_changed", appointmentId: number, } | { "kind": "missed" };
+firstName: string | null, } | { "kind": "intake_updated", intakeId: number, } | { "kind": "staff_requested", conversationId: number, firstName: string | null, } | { "kind": "conversation_changed", conversationId: number, } | { "kind": "delivery_changed" } | { "kind": "bot_status_changed" } | { "kind": "connection_changed" } | { "kind": "appointments_changed", appointmentId: number, } | { "kind": "templates_changed" } | { "kind": "missed" };

@@ -18,6 +18,7 @@ export const ALL_DESK_EVENTS: readonly DeskEventKind[] = [
   "bot_status_changed",
   "connection_changed",
   "appointments_changed",
+  "templates_changed",
   "missed",
 ];
 

@@ -4,6 +4,7 @@ import type { IntakeDetail } from "../bindings/IntakeDetail";
 import type { Permission } from "../bindings/Permission";
 import { LoadFailed } from "../components/LoadFailed";
 import { PageLoader } from "../components/PageLoader";
+import { SuccessAlert } from "../components/SuccessAlert";
 import { StatusBadge } from "../components/StatusBadge";
 import { Transcript } from "../components/Transcript";
 import { formatDateTime } from "../format";
@@ -16,6 +17,9 @@ import { ConsentCard } from "./intake/ConsentCard";
 import { NotesList } from "./intake/NotesList";
 import { PrintSheet } from "./intake/PrintSheet";
 import { ReviewPanel } from "./intake/ReviewPanel";
+import { formatDayTime } from "./appointments/dates";
+import { IntakeAppointments } from "./appointments/IntakeAppointments";
+import { NewAppointmentModal } from "./appointments/NewAppointmentModal";
 
 type Props = {
   id: number;
@@ -29,6 +33,8 @@ type Props = {
 export function IntakePage({ id, permissions, onBack, clinicName = "", printedBy = "" }: Props) {
   const { state, reload, retry, setState } = useLoad(useCallback(() => ipc.intakeGet(id), [id]));
   const [printing, setPrinting] = useState(false);
+  const [booking, setBooking] = useState(false);
+  const [booked, setBooked] = useState<string | null>(null);
   const stopPrinting = useCallback(() => setPrinting(false), []);
   const conversationId = state.status === "ready" ? state.data.conversationId : null;
 
@@ -81,16 +87,25 @@ export function IntakePage({ id, permissions, onBack, clinicName = "", printedBy
 
   const intake = state.data;
   const canReview = permissions.includes("review_intake");
+  const canBook = permissions.includes("manage_appointments");
   const setIntake = (next: IntakeDetail) => setState({ status: "ready", data: next });
 
   return (
     <Stack gap="lg" data-testid="intake-detail">
       <Group justify="space-between" className="no-print">
         {back}
-        <Button variant="default" onClick={() => setPrinting(true)} data-testid="intake-print">
-          Print
-        </Button>
+        <Group gap="xs">
+          {canBook && (
+            <Button onClick={() => setBooking(true)} data-testid="intake-book">
+              Book appointment
+            </Button>
+          )}
+          <Button variant="default" onClick={() => setPrinting(true)} data-testid="intake-print">
+            Print
+          </Button>
+        </Group>
       </Group>
+      <SuccessAlert message={booked} onClose={() => setBooked(null)} testId="intake-booked" />
       <IntakeHeader intake={intake} />
       <Grid gutter="lg">
         <Grid.Col span={{ base: 12, md: 8 }}>
@@ -111,10 +126,20 @@ export function IntakePage({ id, permissions, onBack, clinicName = "", printedBy
           <Stack gap="md">
             {canReview && <ReviewPanel key={intake.id} intake={intake} onSaved={setIntake} />}
             {!intake.clinicalHidden && <NotesList notes={intake.notes} />}
+            <IntakeAppointments conversationId={intake.conversationId} />
             <ConsentCard consent={intake.consent} />
           </Stack>
         </Grid.Col>
       </Grid>
+      <NewAppointmentModal
+        opened={booking}
+        patient={{ intakeId: intake.id, name: intake.patientName, phone: intake.patientPhone }}
+        onClose={() => setBooking(false)}
+        onCreated={(a) => {
+          setBooking(false);
+          setBooked(`Booked: ${formatDayTime(a.startsAt)} with ${a.clinicianName}.`);
+        }}
+      />
       {printing && <PrintSheet intake={intake} clinicName={clinicName} printedBy={printedBy} onDone={stopPrinting} />}
     </Stack>
   );

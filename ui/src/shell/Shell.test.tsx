@@ -39,10 +39,10 @@ describe("signed-in shell", () => {
     renderShell(frontDeskSession());
     expect(screen.getByTestId("nav-queue")).toBeInTheDocument();
     expect(screen.getByTestId("nav-account")).toBeInTheDocument();
-    for (const page of ["users", "settings", "connect", "audit", "backup"]) {
+    for (const page of ["users", "settings", "connect", "templates", "audit", "backup"]) {
       expect(screen.queryByTestId(`nav-${page}`)).not.toBeInTheDocument();
     }
-    for (const page of ["dashboard", "inbox", "trybot"]) {
+    for (const page of ["dashboard", "appointments", "inbox", "trybot"]) {
       expect(screen.getByTestId(`nav-${page}`)).toBeInTheDocument();
     }
     expect(screen.queryByText("Administration")).not.toBeInTheDocument();
@@ -59,7 +59,7 @@ describe("signed-in shell", () => {
     mockBackend({ intakes_list: () => ({ rows: [], total: 0, page: 0, pageSize: 50 }), inbox_list: () => [] });
     renderShell(adminSession());
     expect(screen.getByTestId("shell-role")).toHaveTextContent("Admin");
-    const order = ["dashboard", "queue", "inbox", "trybot", "users", "settings", "connect", "audit", "backup", "account"];
+    const order = ["dashboard", "queue", "appointments", "inbox", "trybot", "users", "settings", "connect", "templates", "audit", "backup", "account"];
     const nav = screen.getAllByTestId(/^nav-/).map((el) => el.getAttribute("data-testid"));
     expect(nav).toEqual(order.map((id) => `nav-${id}`));
     expect(screen.getByTestId("page-title-queue")).toHaveTextContent("Intake queue");

@@ -3,6 +3,7 @@ import { useHotkeys } from "@mantine/hooks";
 import { useState } from "react";
 import type { SessionInfo } from "../bindings/SessionInfo";
 import { AccountPage } from "../pages/AccountPage";
+import { AppointmentsPage } from "../pages/AppointmentsPage";
 import { AuditPage } from "../pages/AuditPage";
 import { BackupPage } from "../pages/BackupPage";
 import { ConnectPage } from "../pages/ConnectPage";
@@ -12,6 +13,7 @@ import { IntakePage } from "../pages/IntakePage";
 import { QueuePage } from "../pages/QueuePage";
 import { DEFAULT_QUEUE_FILTERS, type QueueFilters } from "../pages/queue/queueFilters";
 import { SettingsPage } from "../pages/SettingsPage";
+import { TemplatesPage } from "../pages/TemplatesPage";
 import { TryBotPage } from "../pages/TryBotPage";
 import { UsersPage } from "../pages/UsersPage";
 import { ShellHeader } from "./ShellHeader";
@@ -136,6 +138,8 @@ function PageContent(props: ContentProps) {
       );
     case "queue":
       return <QueuePage filters={props.queueFilters} onFiltersChange={props.onQueueFilters} onOpen={openIntake} />;
+    case "appointments":
+      return <AppointmentsPage role={session.role} permissions={session.permissions} onOpenIntake={openIntake} />;
     case "inbox":
       return (
         <InboxPage
@@ -152,6 +156,8 @@ function PageContent(props: ContentProps) {
       return <SettingsPage onClinicNameChange={props.onClinicNameChange} />;
     case "connect":
       return <ConnectPage />;
+    case "templates":
+      return <TemplatesPage onNavigate={onNavigate} />;
     case "audit":
       return <AuditPage />;
     case "backup":

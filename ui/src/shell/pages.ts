@@ -3,11 +3,13 @@ import type { Permission } from "../bindings/Permission";
 export type PageId =
   | "dashboard"
   | "queue"
+  | "appointments"
   | "inbox"
   | "trybot"
   | "users"
   | "settings"
   | "connect"
+  | "templates"
   | "audit"
   | "backup"
   | "account";
@@ -24,11 +26,13 @@ type PageDef = { id: PageId; label: string; permission: Permission; adminSection
 export const PAGES: readonly PageDef[] = [
   { id: "dashboard", label: "Dashboard", permission: "view_queue", adminSection: false },
   { id: "queue", label: "Intake queue", permission: "view_queue", adminSection: false },
+  { id: "appointments", label: "Appointments", permission: "view_queue", adminSection: false },
   { id: "inbox", label: "Inbox", permission: "handle_conversations", adminSection: false },
   { id: "trybot", label: "Try the bot", permission: "view_queue", adminSection: false },
   { id: "users", label: "Users", permission: "manage_users", adminSection: true },
   { id: "settings", label: "Settings", permission: "manage_settings", adminSection: true },
   { id: "connect", label: "Connect WhatsApp", permission: "manage_settings", adminSection: true },
+  { id: "templates", label: "Reminders & templates", permission: "manage_settings", adminSection: true },
   { id: "audit", label: "Audit log", permission: "view_audit", adminSection: true },
   { id: "backup", label: "Backup", permission: "manage_backups", adminSection: true },
   { id: "account", label: "My account", permission: "manage_own_account", adminSection: false },

@@ -60,7 +60,7 @@ fn problem(p: SetupProblem) -> IpcError {
 }
 
 /// The saved connection as the Graph API needs it, for an admin only.
-async fn admin_graph(shell: &Shared<'_>) -> Reply<(GraphConfig, String)> {
+pub(super) async fn admin_graph(shell: &Shared<'_>) -> Reply<(GraphConfig, String)> {
     let (creds, waba) = with_desk(shell, move |desk, session| {
         let shown = desk.whatsapp_settings(session)?;
         Ok((desk.whatsapp_credentials()?, shown.business_account_id))

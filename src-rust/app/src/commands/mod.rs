@@ -2,6 +2,7 @@
 //! the permission check; argon2 and SQLCipher work runs off the async runtime.
 mod account;
 mod admin;
+mod appointments;
 mod bot;
 mod connection;
 mod export;
@@ -9,6 +10,7 @@ mod inbox;
 mod intakes;
 mod session;
 mod startup;
+mod templates;
 mod trybot;
 
 use std::sync::Arc;
@@ -127,6 +129,21 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         connection::setup_subscribe,
         connection::setup_test_send,
         connection::setup_test_status,
+        appointments::appointments_list,
+        appointments::appointments_clinicians,
+        appointments::appointment_create,
+        appointments::appointment_reschedule,
+        appointments::appointment_cancel,
+        appointments::appointment_update_details,
+        appointments::appointment_messages,
+        appointments::reminder_settings_get,
+        appointments::reminder_settings_update,
+        templates::templates_library,
+        templates::templates_sync,
+        templates::templates_submit,
+        templates::template_mappings,
+        templates::template_mapping_update,
+        templates::message_preview,
     ]
 }
 

@@ -162,6 +162,59 @@ fn guarded() -> Vec<(&'static str, Permission, Value)> {
             ManageSettings,
             json!({"wamid": "wamid.X"}),
         ),
+        (
+            "appointments_list",
+            ViewQueue,
+            json!({"query": {"fromMs": 0, "toMs": 86_400_000}}),
+        ),
+        ("appointments_clinicians", ViewQueue, json!({})),
+        (
+            "appointment_create",
+            ManageAppointments,
+            json!({"new": {"patient": {"kind": "number", "phone": "+34600111222", "name": "Ana"},
+                "clinicianId": 3, "startsAt": 4_102_444_800_000_i64, "durationMin": 30}}),
+        ),
+        (
+            "appointment_reschedule",
+            ManageAppointments,
+            json!({"id": 1, "reschedule": {"startsAt": 4_102_444_800_000_i64, "durationMin": 30, "clinicianId": 3}}),
+        ),
+        (
+            "appointment_cancel",
+            ManageAppointments,
+            json!({"id": 1, "cancel": {"reason": ""}}),
+        ),
+        (
+            "appointment_update_details",
+            ManageAppointments,
+            json!({"id": 1, "details": {"location": "Room 2"}}),
+        ),
+        ("appointment_messages", ViewQueue, json!({"id": 1})),
+        ("reminder_settings_get", ViewQueue, json!({})),
+        (
+            "reminder_settings_update",
+            ManageSettings,
+            json!({"settings": {"confirmation": true, "reminder24h": true, "reminder1h": true,
+                "reminder15m": false, "cancellation": true, "reschedule": true}}),
+        ),
+        ("templates_library", ViewQueue, json!({})),
+        ("templates_sync", ManageSettings, json!({})),
+        (
+            "templates_submit",
+            ManageSettings,
+            json!({"event": "reminder_24h", "language": "en"}),
+        ),
+        ("template_mappings", ViewQueue, json!({})),
+        (
+            "template_mapping_update",
+            ManageSettings,
+            json!({"update": {"event": "reminder_24h", "templateName": null}}),
+        ),
+        (
+            "message_preview",
+            ViewQueue,
+            json!({"event": "reminder_24h", "appointmentId": null}),
+        ),
     ]
 }
 
@@ -303,4 +356,102 @@ fn each_role_is_refused_exactly_the_commands_its_permissions_leave_out() {
         }
         assert_eq!(code(invoke(&rig.window, "logout", json!({}))), "ok");
     }
+}
+
+/// The appointment and template commands carry their arguments and answers through to the
+/// real core and back, in the shapes `ui/src/ipc.ts` sends and the bindings describe.
+#[test]
+fn appointment_commands_round_trip_through_core() {
+    let rig = rig();
+    let ok = |cmd: &str, args: Value| -> Value {
+        invoke(&rig.window, cmd, args.clone()).unwrap_or_else(|e| panic!("{cmd} {args}: {e}"))
+    };
+    ok(
+        "login",
+        json!({"username": "desk", "password": PASSWORD, "totpCode": null}),
+    );
+    let doctors = ok("appointments_clinicians", json!({}));
+    assert_eq!(doctors[0]["displayName"], "doc");
+    let doctor = doctors[0]["id"].clone();
+    // Two days after the rig's clock (ManualClock::at_test_epoch, 5 January 2026 09:00 UTC).
+    let starts = 1_767_603_600_000_i64 + 2 * 86_400_000;
+    let created = ok(
+        "appointment_create",
+        json!({"new": {"patient": {"kind": "number", "phone": "+34 600 111 222", "name": "Ana"},
+            "clinicianId": doctor, "startsAt": starts, "durationMin": 30,
+            "location": "Room 2", "telehealthUrl": "", "notes": ""}}),
+    );
+    let id = created["id"].clone();
+    assert_eq!(created["status"], "booked");
+    assert_eq!(created["patientPhone"], "+34600111222");
+    let day = json!({"query": {"fromMs": starts - 3_600_000, "toMs": starts + 3_600_000,
+        "clinicianId": null, "includeCancelled": true}});
+    assert_eq!(ok("appointments_list", day.clone())[0]["id"], id);
+    let planned = ok("appointment_messages", json!({"id": id}));
+    assert!(
+        planned
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["kind"] == "reminder_24h"),
+        "{planned}"
+    );
+    let moved = ok(
+        "appointment_reschedule",
+        json!({"id": id, "reschedule": {"startsAt": starts + 1_800_000, "durationMin": 45,
+            "clinicianId": doctor}}),
+    );
+    assert_eq!(moved["durationMin"], 45);
+    let placed = ok(
+        "appointment_update_details",
+        json!({"id": id, "details": {"location": "Room 5", "telehealthUrl": "", "notes": "x"}}),
+    );
+    assert_eq!(placed["location"], "Room 5");
+    let cancelled = ok(
+        "appointment_cancel",
+        json!({"id": id, "cancel": {"reason": "Ill"}}),
+    );
+    assert_eq!(cancelled["status"], "cancelled");
+    assert_eq!(cancelled["cancelReason"], "Ill");
+    assert_eq!(
+        code(invoke(
+            &rig.window,
+            "appointment_cancel",
+            json!({"id": id, "cancel": {}})
+        )),
+        "invalid.appointment_cancelled"
+    );
+    ok("logout", json!({}));
+
+    ok(
+        "login",
+        json!({"username": "admin", "password": PASSWORD, "totpCode": null}),
+    );
+    let library = ok("templates_library", json!({}));
+    assert!(library["syncedAt"].is_null());
+    assert!(!library["readyMade"].as_array().unwrap().is_empty());
+    assert!(ok("template_mappings", json!({})).is_array());
+    let preview = ok(
+        "message_preview",
+        json!({"event": "reminder_24h", "appointmentId": id}),
+    );
+    assert_eq!(preview["event"], "reminder_24h");
+    assert!(!preview["text"].as_str().unwrap().is_empty());
+    let sample = ok(
+        "message_preview",
+        json!({"event": "appointment_confirmation", "appointmentId": null}),
+    );
+    assert!(!sample["text"].as_str().unwrap().is_empty());
+    let mut settings = ok("reminder_settings_get", json!({}));
+    settings["reminder15m"] = json!(true);
+    let saved = ok(
+        "reminder_settings_update",
+        json!({"settings": settings.clone()}),
+    );
+    assert_eq!(saved, settings);
+    // No token saved: the templates page is told where to save one, Meta is never called.
+    assert_eq!(
+        code(invoke(&rig.window, "templates_sync", json!({}))),
+        "setup.token_missing"
+    );
 }

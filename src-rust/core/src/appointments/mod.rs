@@ -1,7 +1,8 @@
 //! Appointments (issue 7, first step): front desk books, moves and cancels them; everyone who
 //! sees the queue reads the day or week, doctors their own only. Each change commits with its
 //! audit row (ids and times, never the patient's name, number or notes) and publishes
-//! `DeskEvent::AppointmentsChanged`. Reminders will read `conversation_id` and `starts_at`.
+//! `DeskEvent::AppointmentsChanged`. Each change plans the appointment's WhatsApp messages in
+//! the same transaction (`reminders::plan`).
 mod store;
 mod types;
 pub mod validate;
@@ -14,6 +15,7 @@ pub use types::*;
 use crate::audit::{self, Action};
 use crate::auth::{Permission, Role};
 use crate::events::DeskEvent;
+use crate::reminders::{self, Change};
 use crate::store::StoreError;
 use crate::{Desk, Error, Result};
 
@@ -129,6 +131,7 @@ impl Desk {
                     "telehealth": !url.is_empty(),
                 }),
             )?;
+            reminders::plan(tx, id, Change::Booked, now)?;
             Ok(id)
         })?;
         self.appointment_changed(id)
@@ -179,6 +182,7 @@ impl Desk {
                             "durationMin": r.duration_min },
                 }),
             )?;
+            reminders::plan(tx, id, Change::Moved, now)?;
             Ok(())
         })?;
         self.appointment_changed(id)
@@ -214,9 +218,60 @@ impl Desk {
                     "reason": !reason.is_empty(),
                 }),
             )?;
+            reminders::plan(tx, id, Change::Cancelled { notify: true }, now)?;
             Ok(())
         })?;
         self.appointment_changed(id)
+    }
+
+    /// New location, telehealth link or notes for a booked appointment (audited: which of them
+    /// changed, never what they say). Messages not yet sent use the new values when they go.
+    pub fn update_appointment_details(
+        &self,
+        session: &str,
+        id: i64,
+        details: &AppointmentDetails,
+    ) -> Result<Appointment> {
+        let actor = self.authorize(session, Permission::ManageAppointments)?;
+        let location = validate::location(&details.location)?;
+        let url = validate::telehealth_url(&details.telehealth_url)?;
+        let notes = validate::notes(&details.notes)?;
+        let now = self.now_ms();
+        let changed = self.write(|tx| {
+            let before = store::load(tx, id)?;
+            if before.status == AppointmentStatus::Cancelled {
+                return Err(cancelled());
+            }
+            let (place, link, text) = (
+                before.location != location,
+                before.telehealth_url != url,
+                before.notes != notes,
+            );
+            if !(place || link || text) {
+                return Ok(false);
+            }
+            let changes = json!({ "location": place, "telehealthUrl": link, "notes": text });
+            tx.execute(
+                "UPDATE appointments SET location = ?2, telehealth_url = ?3, notes = ?4,
+                     updated_at = ?5
+                 WHERE id = ?1",
+                params![id, location, url, notes, now],
+            )
+            .map_err(StoreError::from)?;
+            audit::append(
+                tx,
+                now,
+                &actor.audit_name(),
+                Action::AppointmentDetailsChanged,
+                &subject(id),
+                &changes,
+            )?;
+            Ok(true)
+        })?;
+        if changed {
+            return self.appointment_changed(id);
+        }
+        store::load(&self.db().conn(), id)
     }
 
     /// After a committed change: tell the windows, return the row as it now reads.

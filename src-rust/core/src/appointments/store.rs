@@ -9,7 +9,10 @@ use crate::{Error, Result};
 
 const COLUMNS: &str = "a.id, a.conversation_id, a.intake_id, a.patient_name, a.patient_phone,
     a.clinician_id, s.display_name, a.starts_at, a.duration_min, a.location, a.telehealth_url,
-    a.notes, a.status, a.created_at, a.updated_at, a.cancelled_at, a.cancel_reason";
+    a.notes, a.status, a.created_at, a.updated_at, a.cancelled_at, a.cancel_reason, a.patient_answer,
+    a.patient_answer_at,
+    EXISTS (SELECT 1 FROM reminder_optouts o JOIN conversations c ON c.wa_id = o.wa_id
+            WHERE c.id = a.conversation_id)";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Appointment> {
     let status: String = r.get(12)?;
@@ -32,6 +35,12 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Appointment> {
         updated_at: r.get(14)?,
         cancelled_at: r.get(15)?,
         cancel_reason: r.get(16)?,
+        patient_answer: r
+            .get::<_, Option<String>>(17)?
+            .as_deref()
+            .and_then(crate::reminders::PatientAnswer::parse),
+        patient_answer_at: r.get(18)?,
+        reminders_off: r.get(19)?,
     })
 }
 

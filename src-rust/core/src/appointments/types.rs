@@ -134,6 +134,12 @@ pub struct Appointment {
     #[ts(type = "number | null")]
     pub cancelled_at: Option<i64>,
     pub cancel_reason: Option<String>,
+    /// What the patient answered to a reminder's buttons, and when.
+    pub patient_answer: Option<crate::reminders::PatientAnswer>,
+    #[ts(type = "number | null")]
+    pub patient_answer_at: Option<i64>,
+    /// The patient replied STOP: no reminders go to them until they reply START.
+    pub reminders_off: bool,
 }
 
 /// An active doctor appointments can be booked with.
@@ -144,4 +150,15 @@ pub struct Clinician {
     #[ts(type = "number")]
     pub id: i64,
     pub display_name: String,
+}
+
+/// Where and how: the parts of a booking that can change without moving it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[ts(export)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AppointmentDetails {
+    pub location: String,
+    /// An https link, or empty.
+    pub telehealth_url: String,
+    pub notes: String,
 }

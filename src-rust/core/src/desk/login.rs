@@ -1,6 +1,4 @@
 //! Signing in, locking, unlocking and signing out.
-use sha2::{Digest, Sha256};
-
 use super::{Desk, SessionInfo};
 use crate::audit::Action;
 use crate::auth::lockout::LockState;
@@ -14,7 +12,7 @@ const PHANTOM_LIMIT: usize = 10_000;
 /// How an unknown username appears in the audit log: people sometimes type their password
 /// into the username box, so it is never stored as typed.
 fn username_fingerprint(name: &str) -> String {
-    hex::encode(&Sha256::digest(name.trim().to_lowercase().as_bytes())[..6])
+    crate::limits::username_key(name)
 }
 
 impl Desk {
@@ -25,6 +23,8 @@ impl Desk {
         password: &str,
         totp_code: Option<&str>,
     ) -> Result<(String, SessionInfo)> {
+        // Before the database and before any hash: a refused attempt costs next to nothing.
+        self.limits.sign_in(username)?;
         let now = self.now_ms();
         let row = staff::by_username(&self.db.conn(), username)?;
         let Some(row) = row else {
@@ -208,6 +208,7 @@ impl Desk {
     /// Only the session's own user can unlock it, with their password.
     pub fn unlock(&self, session: &str, password: &str) -> Result<SessionInfo> {
         let actor = self.sessions.actor(session).ok_or(AuthError::NotSignedIn)?;
+        self.limits.sign_in(&actor.username)?;
         let now = self.now_ms();
         let row = staff::by_id(&self.db.conn(), actor.user_id)?;
         if let Some(until_ms) = self.lockout.locked_until(&row.lock, now) {

@@ -43,6 +43,8 @@ pub struct Config {
     pub password: HashParams,
     pub recovery_kdf: KdfParams,
     pub lockout: LockoutPolicy,
+    /// Per-action rate limits (see `limits`).
+    pub limits: crate::limits::LimitPolicy,
 }
 
 impl Config {
@@ -52,10 +54,12 @@ impl Config {
             password: HashParams::OWASP,
             recovery_kdf: KdfParams::OWASP,
             lockout: LockoutPolicy::default(),
+            limits: crate::limits::LimitPolicy::default(),
         }
     }
 
-    /// Cheap hashing for test suites that create many databases and users.
+    /// Cheap hashing for test suites that create many databases and users, and rate limits out
+    /// of their way (`LimitPolicy::generous_for_tests`).
     pub fn fast_for_tests(data_dir: DataDir) -> Self {
         let p = HashParams::TEST_ONLY;
         Self {
@@ -65,6 +69,7 @@ impl Config {
                 t_cost: p.t_cost,
                 p_cost: p.p_cost,
             },
+            limits: crate::limits::LimitPolicy::generous_for_tests(),
             ..Self::new(data_dir)
         }
     }
@@ -100,6 +105,7 @@ pub struct Desk {
     secrets: Arc<dyn crate::keys::SecretStore>,
     /// What the webhook edge has seen of Meta (see webhook/seen.rs).
     seen: crate::webhook::Seen,
+    limits: crate::limits::Limits,
 }
 
 impl std::fmt::Debug for Desk {
@@ -120,6 +126,7 @@ impl Desk {
         let minutes = settings::get(&db.conn(), IDLE_SETTING)?
             .and_then(|v| v.parse::<u32>().ok())
             .unwrap_or(DEFAULT_IDLE_LOCK_MINUTES);
+        let limits = crate::limits::Limits::new(config.limits, clock.clone(), &db.conn())?;
         Ok(Self {
             db,
             clock,
@@ -133,6 +140,7 @@ impl Desk {
             events: crate::events::Events::default(),
             secrets,
             seen: Default::default(),
+            limits,
         })
     }
 
@@ -147,6 +155,11 @@ impl Desk {
 
     pub(crate) fn seen(&self) -> &crate::webhook::Seen {
         &self.seen
+    }
+
+    /// The per-action rate limits (the webhook edge reads their numbers too).
+    pub fn limits(&self) -> &crate::limits::Limits {
+        &self.limits
     }
 
     /// For rate limiters that must move with the same (injectable) time.

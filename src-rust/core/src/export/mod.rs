@@ -171,6 +171,8 @@ impl Desk {
         if format == ExportFormat::Xlsx && total > XLSX_MAX_ROWS {
             return Err(ExportError::TooManyRows(total).into());
         }
+        // Charged only for an export that will write: refusals above cost nothing.
+        self.limits().export(&actor)?;
         let lang = settings
             .languages
             .first()

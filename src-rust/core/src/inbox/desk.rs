@@ -121,6 +121,8 @@ impl Desk {
                 code: "invalid.reply",
                 message: e.to_string(),
             })?;
+            // Last check before anything is written: a refused reply leaves no trace.
+            self.limits().staff_reply(&actor)?;
             if !holds(&c, &name) {
                 take(tx, &c, &actor, &name, now)?;
             }

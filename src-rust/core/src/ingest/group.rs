@@ -94,6 +94,9 @@ fn run(desk: &Desk, wake: &Notify, mut flood: FloodGuard, mut rx: mpsc::Receiver
                 }
                 let messages: usize = results.iter().map(|r| r.new_messages).sum();
                 let statuses: usize = results.iter().map(|r| r.statuses).sum();
+                if results.iter().any(|r| r.templates > 0) {
+                    desk.events().publish(DeskEvent::TemplatesChanged);
+                }
                 // Before the answers (a broadcast send takes microseconds), so whoever posted a
                 // body can count on its events once the POST returns.
                 publish(desk, messages, statuses, conversations);

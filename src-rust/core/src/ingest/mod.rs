@@ -24,6 +24,8 @@ pub struct Ingested {
     pub duplicate_messages: usize,
     pub statuses: usize,
     pub skipped: usize,
+    /// Template status updates that changed the template library.
+    pub templates: usize,
 }
 
 fn kind(c: &Content) -> &str {
@@ -160,6 +162,17 @@ pub(crate) fn ingest_noting(
         record_status(conn, s, payload_id, now_ms)?;
         touched.note(s.recipient_id.as_deref());
         out.statuses += 1;
+    }
+    for change in parsed
+        .iter()
+        .flat_map(|p| &p.entry)
+        .flat_map(|e| &e.changes)
+    {
+        if change.field == crate::templates::webhook::FIELD
+            && crate::templates::webhook::apply(conn, &change.value, now_ms)?
+        {
+            out.templates += 1;
+        }
     }
     Ok(out)
 }

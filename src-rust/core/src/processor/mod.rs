@@ -18,7 +18,7 @@ use crate::events::DeskEvent;
 use crate::form::Form;
 use crate::store::StoreError;
 use crate::whatsapp::{self, Content};
-use crate::{outbox, Desk, Result};
+use crate::{outbox, reminders, Desk, Result};
 
 /// Messages per patient per transaction: a flood waits for the next round, it does not make one
 /// transaction huge.
@@ -117,7 +117,6 @@ impl Processor {
             let rows = pending_rows(tx, wa_id)?;
             let (conversation_id, state) = load_conversation(tx, wa_id, now_ms)?;
             let events: Vec<Event> = rows.iter().filter_map(to_event).collect();
-            let step = engine::step_batch(&self.form, &state, &events, now, &self.settings);
             let last_inbound = events
                 .iter()
                 .filter_map(|e| match e {
@@ -125,13 +124,23 @@ impl Processor {
                     _ => None,
                 })
                 .max();
+            // Appointment answers and STOP / START are the desk's, never intake answers.
+            let answered =
+                reminders::take_answers(tx, conversation_id, wa_id, &state, events, now_ms)?;
+            let mut step =
+                engine::step_batch(&self.form, &state, &answered.rest, now, &self.settings);
+            step.state.handover |= answered.handover;
             // Blue ticks for the newest message, ahead of the reply; while staff have the
             // conversation, the ticks are theirs to give when they read it.
             if let Some(newest) = rows.last().filter(|_| !step.state.handover) {
                 outbox::enqueue_read(tx, wa_id, &newest.wamid, now_ms)?;
             }
-            let events =
+            for reply in &answered.replies {
+                outbox::enqueue(tx, wa_id, reply, now_ms)?;
+            }
+            let mut events =
                 self.commit_step(tx, conversation_id, wa_id, &step, last_inbound, now_ms)?;
+            events.extend(answered.events);
             let mut mark = tx
                 .prepare_cached("UPDATE inbound_messages SET processed_at = ?2 WHERE wamid = ?1")
                 .map_err(StoreError::from)?;
@@ -139,7 +148,11 @@ impl Processor {
                 mark.execute(params![r.wamid, now_ms])
                     .map_err(StoreError::from)?;
             }
-            Ok((rows.len(), step.outgoing.len(), events))
+            Ok((
+                rows.len(),
+                step.outgoing.len() + answered.replies.len(),
+                events,
+            ))
         })?;
         // Only now that the transaction has committed: the window may read what they name.
         for event in events {

@@ -13,7 +13,7 @@ use crate::sender::GraphConfig;
 /// than this only delays the "check your connection" advice.
 const TIMEOUT: Duration = Duration::from_secs(15);
 
-pub(super) fn url(graph: &GraphConfig, path: &[&str]) -> String {
+pub(crate) fn url(graph: &GraphConfig, path: &[&str]) -> String {
     let mut url = format!(
         "{}/{}",
         graph.base_url.trim_end_matches('/'),
@@ -50,6 +50,35 @@ pub(super) async fn get(
     send(client()?.get(url), graph, step).await
 }
 
+/// A GET of a whole URL (a `paging.next` the caller has checked points at `graph.base_url`'s
+/// host), with Meta's errors explained by `explain`.
+pub(crate) async fn get_url_with(
+    graph: &GraphConfig,
+    url: reqwest::Url,
+    step: &'static str,
+    explain: impl Fn(&MetaError) -> SetupProblem,
+) -> Result<Value, SetupProblem> {
+    send_with(client()?.get(url), graph, step, explain).await
+}
+
+/// A POST, with Meta's errors explained by `explain` (for callers whose codes mean something
+/// else than in the set-up checks).
+pub(crate) async fn post_with(
+    graph: &GraphConfig,
+    path: &[&str],
+    body: &Value,
+    step: &'static str,
+    explain: impl Fn(&MetaError) -> SetupProblem,
+) -> Result<Value, SetupProblem> {
+    send_with(
+        client()?.post(url(graph, path)).json(body),
+        graph,
+        step,
+        explain,
+    )
+    .await
+}
+
 pub(super) async fn post(
     graph: &GraphConfig,
     path: &[&str],
@@ -65,10 +94,19 @@ async fn send(
     graph: &GraphConfig,
     step: Step,
 ) -> Result<Value, SetupProblem> {
+    send_with(request, graph, step.name(), |e| explain(step, e)).await
+}
+
+async fn send_with(
+    request: reqwest::RequestBuilder,
+    graph: &GraphConfig,
+    step: &'static str,
+    explain: impl Fn(&MetaError) -> SetupProblem,
+) -> Result<Value, SetupProblem> {
     let unreachable = |e: reqwest::Error| {
         // reqwest's text names the URL; the kind is all the log needs.
         tracing::warn!(
-            step = step.name(),
+            step = step,
             timeout = e.is_timeout(),
             connect = e.is_connect(),
             "Graph API unreachable during the WhatsApp set-up"
@@ -86,7 +124,7 @@ async fn send(
     if status.is_success() {
         return json.ok_or_else(|| {
             tracing::warn!(
-                step = step.name(),
+                step = step,
                 status = status.as_u16(),
                 "Graph API answered the set-up check with something other than JSON"
             );
@@ -101,12 +139,12 @@ async fn send(
         .and_then(Value::as_str)
         .map(|t| t.chars().take(64).collect::<String>());
     tracing::warn!(
-        step = step.name(),
+        step = step,
         status = status.as_u16(),
         code = error.code,
         subcode = error.subcode,
         fbtrace_id = trace.as_deref(),
         "Graph API refused a WhatsApp set-up call"
     );
-    Err(explain(step, &error))
+    Err(explain(&error))
 }

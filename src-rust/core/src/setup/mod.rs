@@ -3,8 +3,8 @@
 //! does a test message reach a phone the admin names, with its delivery status as Meta's status
 //! webhooks report it. The credentials themselves are saved by `Desk::update_whatsapp` (ids in
 //! settings, secrets in the keyring); nothing here stores or logs them.
-mod explain;
-mod graph;
+pub(crate) mod explain;
+pub(crate) mod graph;
 mod problem;
 mod status;
 
@@ -15,7 +15,7 @@ use ts_rs::TS;
 use crate::form::parse_phone;
 use crate::sender::GraphConfig;
 pub use problem::SetupProblem;
-use problem::Step;
+pub(crate) use problem::{MetaError, Step};
 pub use status::{test_message_status, TestState, TestStatus, TestStep};
 
 /// What Meta says about the clinic's number, shown so the admin can see it is the right one.
@@ -194,7 +194,7 @@ pub async fn send_test_message(graph: &GraphConfig, to: &str) -> Result<TestMess
 /// The token and the phone number ID, checked for what can only fail before asking Meta (both
 /// are pasted by hand), so the admin gets precise advice rather than Meta's generic 190 or 100.
 /// Returns the phone number ID.
-fn checked_credentials(graph: &GraphConfig) -> Result<&str, SetupProblem> {
+pub(crate) fn checked_credentials(graph: &GraphConfig) -> Result<&str, SetupProblem> {
     let token = graph.token.trim();
     if token.is_empty() {
         return Err(SetupProblem::new(
@@ -221,7 +221,10 @@ fn checked_credentials(graph: &GraphConfig) -> Result<&str, SetupProblem> {
     Ok(&graph.phone_number_id)
 }
 
-fn checked_account_id<'a>(account_id: &'a str, phone_id: &str) -> Result<&'a str, SetupProblem> {
+pub(crate) fn checked_account_id<'a>(
+    account_id: &'a str,
+    phone_id: &str,
+) -> Result<&'a str, SetupProblem> {
     if !is_id(account_id) {
         return Err(SetupProblem::new(
             "setup.wrong_business_account_id",

@@ -1,6 +1,7 @@
 //! The web edge: `GET /webhook` (Meta's verification) and `POST /webhook` (updates). The only
 //! module that knows about HTTP. A POST is answered 200 only after its rows are committed;
 //! anything the database cannot take is a 503, so Meta retries (it does, for up to 7 days).
+//! Every route is behind the per-client budgets of `limit` (429 with `Retry-After`).
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,6 +15,7 @@ use serde::Deserialize;
 use subtle::ConstantTimeEq;
 use tower_http::timeout::TimeoutLayer;
 
+mod limit;
 mod seen;
 
 pub use crate::ingest::FloodLimit;
@@ -49,14 +51,15 @@ struct Edge {
 }
 
 /// The edge's routes. Starts the group-commit writer thread for `desk`; `wake` is notified
-/// whenever new messages are committed (the bot waits on it). Senders get the default
-/// [`FloodLimit`].
+/// whenever new messages are committed (the bot waits on it). Senders get the desk's
+/// [`FloodLimit`] (`LimitPolicy::sender_flood`).
 pub fn router(
     desk: Arc<Desk>,
     secrets: WebhookSecrets,
     wake: Arc<tokio::sync::Notify>,
 ) -> std::io::Result<Router> {
-    router_with_flood_limit(desk, secrets, wake, FloodLimit::default())
+    let limit = desk.limits().policy().sender_flood;
+    router_with_flood_limit(desk, secrets, wake, limit)
 }
 
 /// [`router`] with another per-sender limit (tests, load generators).
@@ -71,6 +74,12 @@ pub fn router_with_flood_limit(
 }
 
 fn routes(writer: GroupCommitter, secrets: WebhookSecrets, desk: Arc<Desk>) -> Router {
+    let policy = desk.limits().policy();
+    let limiter = Arc::new(crate::limits::EdgeLimiter::new(
+        policy.webhook_requests,
+        policy.webhook_failures,
+        desk.clock(),
+    ));
     Router::new()
         .route("/webhook", get(verify).post(receive))
         .route("/healthz", get(|| async { "ok" }))
@@ -79,6 +88,8 @@ fn routes(writer: GroupCommitter, secrets: WebhookSecrets, desk: Arc<Desk>) -> R
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
+        // Outermost: a client over its budget is answered before its body is read.
+        .layer(axum::middleware::from_fn_with_state(limiter, limit::guard))
         .with_state(Edge {
             writer,
             secrets,
@@ -91,15 +102,19 @@ fn reply(status: StatusCode, message: &str) -> Response {
 }
 
 /// Serves `app` until `shutdown` resolves, finishing requests in flight (so no acknowledged
-/// webhook is cut off half-way).
+/// webhook is cut off half-way). Each request knows its peer's address, which the per-client
+/// budgets count by.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 #[derive(Deserialize)]

@@ -3,7 +3,7 @@
 //! which answers with Meta's error shapes on demand (190 with subcode 463, 100, 131030); then
 //! the test message's statuses arrive as signed status webhooks through the real webhook router
 //! and `test_message_status` follows them.
-mod fake_graph;
+pub mod fake_graph;
 
 use std::sync::Arc;
 

@@ -1,7 +1,7 @@
 //! A local fake of Meta's Graph API for the set-up checks: the phone number node, the
 //! account's numbers and subscribed apps, and the messages endpoint. Three tokens (good, expired
 //! with subcode 463, revoked) and the IDs below choose the answer, in Meta's wire format.
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::extract::{Path, Query, State};
@@ -31,15 +31,23 @@ pub struct Fake {
     /// Every request as "METHOD path?query".
     pub requests: Mutex<Vec<String>>,
     pub sent: Mutex<Vec<Value>>,
+    /// The account's message templates in Meta's list format (see templates/fake.rs).
+    pub templates: Mutex<Vec<Value>>,
+    /// Templates per list page; 0 means Meta's `limit`.
+    pub template_page: AtomicUsize,
+    /// Template pages' `paging.next` points at another host (only the cursor may be used).
+    pub foreign_next: AtomicBool,
+    /// Bodies of `POST …/message_templates`, as received.
+    pub created: Mutex<Vec<Value>>,
 }
 
-fn meta_error(status: StatusCode, error: Value) -> Response {
+pub(crate) fn meta_error(status: StatusCode, error: Value) -> Response {
     (status, Json(json!({ "error": error }))).into_response()
 }
 
 /// Meta's answers for the three tokens. Its texts quote the token here on purpose, so the tests
 /// can show that no explanation repeats Meta's words.
-fn refused(headers: &HeaderMap) -> Option<Response> {
+pub(crate) fn refused(headers: &HeaderMap) -> Option<Response> {
     let auth = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
@@ -58,7 +66,7 @@ fn refused(headers: &HeaderMap) -> Option<Response> {
     Some(meta_error(StatusCode::UNAUTHORIZED, error))
 }
 
-fn no_such_object(id: &str) -> Response {
+pub(crate) fn no_such_object(id: &str) -> Response {
     meta_error(
         StatusCode::BAD_REQUEST,
         json!({"message": format!("Unsupported get request. Object with ID '{id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation."),
@@ -66,7 +74,7 @@ fn no_such_object(id: &str) -> Response {
     )
 }
 
-fn note(fake: &Fake, line: String) {
+pub(crate) fn note(fake: &Fake, line: String) {
     fake.requests.lock().unwrap().push(line);
 }
 
@@ -199,6 +207,10 @@ pub async fn fake_graph() -> (Arc<Fake>, String) {
             get(subscribed_apps).post(subscribe),
         )
         .route("/{version}/{id}/messages", post(messages))
+        .route(
+            "/{version}/{id}/message_templates",
+            get(crate::templates::fake::list).post(crate::templates::fake::create),
+        )
         .with_state(fake.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());

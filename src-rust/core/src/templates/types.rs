@@ -1,0 +1,273 @@
+//! What crosses IPC for the template library and the event → template mapping.
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Meta's review state of a template, reduced to what the desk acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum TemplateStatus {
+    /// May be sent.
+    Approved,
+    /// Submitted, waiting for Meta (also IN_APPEAL).
+    Pending,
+    Rejected,
+    /// Meta paused it for poor quality; sends fail until it is approved again.
+    Paused,
+    /// DISABLED, DELETED, ARCHIVED, PENDING_DELETION, LIMIT_EXCEEDED or a word we do not know.
+    Unavailable,
+}
+
+/// A kind of message the clinic sends first (outside a conversation): each can have a template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum TemplateEvent {
+    AppointmentConfirmation,
+    #[serde(rename = "reminder_24h")]
+    Reminder24h,
+    #[serde(rename = "reminder_1h")]
+    Reminder1h,
+    #[serde(rename = "reminder_15m")]
+    Reminder15m,
+    AppointmentCancelled,
+    AppointmentRescheduled,
+    IntakeReminder,
+    ContinueConversation,
+}
+
+impl TemplateEvent {
+    pub const ALL: [TemplateEvent; 8] = [
+        Self::AppointmentConfirmation,
+        Self::Reminder24h,
+        Self::Reminder1h,
+        Self::Reminder15m,
+        Self::AppointmentCancelled,
+        Self::AppointmentRescheduled,
+        Self::IntakeReminder,
+        Self::ContinueConversation,
+    ];
+
+    /// The word stored in `template_mappings.event` and `appointment_messages.kind`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AppointmentConfirmation => "appointment_confirmation",
+            Self::Reminder24h => "reminder_24h",
+            Self::Reminder1h => "reminder_1h",
+            Self::Reminder15m => "reminder_15m",
+            Self::AppointmentCancelled => "appointment_cancelled",
+            Self::AppointmentRescheduled => "appointment_rescheduled",
+            Self::IntakeReminder => "intake_reminder",
+            Self::ContinueConversation => "continue_conversation",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.as_str() == s)
+    }
+}
+
+/// One of the clinic's templates as Meta last reported it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct WaTemplate {
+    pub name: String,
+    pub language: String,
+    /// UTILITY, MARKETING or AUTHENTICATION.
+    pub category: String,
+    pub status: TemplateStatus,
+    /// Meta's own word (APPROVED, IN_APPEAL...), for the detail line.
+    pub meta_status: String,
+    /// The body with its `{{parameters}}`.
+    pub body: String,
+    /// Parameter names in the order they appear (`"1"`, `"2"` for positional templates).
+    pub params: Vec<String>,
+    /// Quick-reply button texts, in order.
+    pub buttons: Vec<String>,
+    /// Why Meta rejected or paused it, when it said.
+    pub reason: Option<String>,
+    #[ts(type = "number")]
+    pub updated_at: i64,
+}
+
+/// A ready-made utility template the clinic can submit for approval in one click.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct ReadyMade {
+    pub event: TemplateEvent,
+    /// The name it is submitted under, e.g. `appointment_reminder_24h`.
+    pub name: String,
+    pub language: String,
+    pub body: String,
+    pub buttons: Vec<String>,
+    /// A template of this name and language is already in the library.
+    pub in_library: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct TemplateLibrary {
+    pub templates: Vec<WaTemplate>,
+    /// When the list was last fetched from Meta; `None` before the first sync.
+    #[ts(type = "number | null")]
+    pub synced_at: Option<i64>,
+    pub ready_made: Vec<ReadyMade>,
+}
+
+/// What fills a template parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamSource {
+    FirstName,
+    ClinicName,
+    /// The appointment's date in the clinic's words ("Tuesday 3 March").
+    Date,
+    /// The appointment's start time ("09:30").
+    Time,
+    Clinician,
+    Location,
+    /// The telehealth link (or the location when there is none).
+    Link,
+}
+
+impl ParamSource {
+    pub const ALL: [ParamSource; 7] = [
+        Self::FirstName,
+        Self::ClinicName,
+        Self::Date,
+        Self::Time,
+        Self::Clinician,
+        Self::Location,
+        Self::Link,
+    ];
+
+    /// The parameter name the ready-made templates use for this value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::FirstName => "first_name",
+            Self::ClinicName => "clinic_name",
+            Self::Date => "date",
+            Self::Time => "time",
+            Self::Clinician => "clinician",
+            Self::Location => "location",
+            Self::Link => "link",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct ParamBinding {
+    /// The template's parameter name (`first_name`, or `1` for positional templates).
+    pub name: String,
+    pub source: ParamSource,
+}
+
+/// What a quick-reply button of a reminder template does when the patient taps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum ButtonAction {
+    Confirm,
+    Reschedule,
+    Cancel,
+    /// Shown, but only tells staff.
+    None,
+}
+
+impl ButtonAction {
+    /// The last part of a button's reply id / payload, `appt:<appointment id>:<action>`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Confirm => "confirm",
+            Self::Reschedule => "reschedule",
+            Self::Cancel => "cancel",
+            Self::None => "none",
+        }
+    }
+
+    /// What a quick-reply button most likely does, from its text (English and Spanish), for
+    /// mappings that do not say.
+    pub fn guess(text: &str) -> Self {
+        let t = text.trim().to_lowercase();
+        let has = |words: &[&str]| words.iter().any(|w| t.contains(w));
+        if has(&[
+            "reschedule",
+            "change",
+            "cambiar",
+            "reprogramar",
+            "move",
+            "mover",
+        ]) {
+            Self::Reschedule
+        } else if has(&["cancel"]) {
+            Self::Cancel
+        } else if has(&["confirm", "yes", "sí", "asistir", "attend"]) || t == "si" || t == "ok" {
+            Self::Confirm
+        } else {
+            Self::None
+        }
+    }
+}
+
+/// The template chosen for one event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct TemplateMapping {
+    pub event: TemplateEvent,
+    pub template_name: String,
+    pub language: String,
+    pub params: Vec<ParamBinding>,
+    /// One per quick-reply button of the template, in order.
+    pub buttons: Vec<ButtonAction>,
+}
+
+/// Sets (`template_name` given) or clears (`None`) the template for an event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct MappingUpdate {
+    pub event: TemplateEvent,
+    pub template_name: Option<String>,
+    #[serde(default)]
+    pub language: String,
+    #[serde(default)]
+    pub params: Vec<ParamBinding>,
+    #[serde(default)]
+    pub buttons: Vec<ButtonAction>,
+}
+
+/// How a message would go out now, filled with a real appointment's data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum Via {
+    /// An approved template (the only thing WhatsApp allows outside the 24-hour window).
+    Template,
+    /// Free text with reply buttons (inside the window).
+    Text,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct MessagePreview {
+    pub event: TemplateEvent,
+    /// The text the patient would read, parameters filled in.
+    pub text: String,
+    pub buttons: Vec<String>,
+    /// How it would be sent if it were due now; `None` when it could not be sent at all.
+    pub via: Option<Via>,
+    /// Plain sentences for the admin: a parameter without a source, a template not approved...
+    pub problems: Vec<String>,
+}
