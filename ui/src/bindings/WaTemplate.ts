@@ -28,4 +28,10 @@ buttons: Array<string>,
 /**
  * Why Meta rejected or paused it, when it said.
  */
-reason: string | null, updatedAt: number, };
+reason: string | null, 
+/**
+ * Set when the template has a part Intake Desk cannot fill (a header with a variable or a
+ * picture, a link button with a variable...): a sentence for the admin. Such a template
+ * cannot be chosen for a message.
+ */
+unsupported: string | null, updatedAt: number, };

@@ -63,14 +63,23 @@ describe("reminders and templates page", () => {
 
   it("refreshes from Meta and shows the new list", async () => {
     const b = backend({
-      templates_sync: () => templateLibrary({ templates: [waTemplate("appointment_reminder_24h", { status: "paused", metaStatus: "PAUSED", reason: "Low quality" })] }),
+      templates_sync: () =>
+        templateLibrary({
+          templates: [
+            waTemplate("appointment_reminder_24h", { status: "paused", metaStatus: "PAUSED", reason: "Low quality" }),
+            waTemplate("promo_photo", { unsupported: "This template starts with a picture, video or document, which Intake Desk cannot attach yet." }),
+          ],
+        }),
     });
     const { user } = renderPage();
     await user.click(await screen.findByTestId("templates-sync"));
-    expect(await screen.findByTestId("templates-synced")).toHaveTextContent("Refreshed: 1 template in the library.");
+    expect(await screen.findByTestId("templates-synced")).toHaveTextContent("Refreshed: 2 templates in the library.");
     expect(b.named("templates_sync")).toHaveLength(1);
     const row = screen.getByTestId("template-row-appointment_reminder_24h-en");
     expect(within(row).getByTestId("template-status")).toHaveTextContent("Paused by Meta");
+    expect(within(row).queryByTestId("template-unsupported")).not.toBeInTheDocument();
+    const photo = screen.getByTestId("template-row-promo_photo-en");
+    expect(within(photo).getByTestId("template-unsupported")).toHaveTextContent("cannot attach yet");
     expect(screen.queryByTestId("template-row-appointment_reminder_1h-en")).not.toBeInTheDocument();
   });
 

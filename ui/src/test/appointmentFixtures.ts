@@ -74,6 +74,7 @@ export function waTemplate(name: string, extra: Partial<WaTemplate> = {}): WaTem
     params: ["first_name", "date", "time", "doctor"],
     buttons: ["Confirm", "Reschedule", "Cancel"],
     reason: null,
+    unsupported: null,
     updatedAt: NOW - 3_600_000,
     ...extra,
   };

@@ -18,6 +18,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/013_send_health.sql"),
     include_str!("migrations/014_appointments.sql"),
     include_str!("migrations/015_reminders.sql"),
+    include_str!("migrations/016_template_parts.sql"),
 ];
 
 pub const LATEST_VERSION: i64 = STEPS.len() as i64;

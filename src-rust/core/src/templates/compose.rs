@@ -277,7 +277,7 @@ pub fn compose(conn: &Connection, event: TemplateEvent, facts: &Facts) -> Result
             }
             let acts = actions(&s.template.buttons, &m.buttons);
             if let Some((text, values)) = &filled {
-                if s.template.status == TemplateStatus::Approved {
+                if s.template.status == TemplateStatus::Approved && s.unsupported.is_none() {
                     template_payload = Some(template_json(s, facts, values, &acts));
                 }
                 if fits_buttons(text, &s.template.buttons) {

@@ -66,6 +66,11 @@ pub(super) fn fill_template(
 
 pub(super) fn status_problem(s: &Stored) -> Option<String> {
     let t = &s.template;
+    if let Some(why) = &t.unsupported {
+        return Some(format!(
+            "{why} Outside the 24-hour window this message cannot be sent until then."
+        ));
+    }
     let why = t
         .reason
         .as_deref()

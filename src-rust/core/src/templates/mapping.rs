@@ -39,6 +39,9 @@ pub(crate) fn checked(
     })?;
     let stored = store::template(conn, name, language)?.ok_or_else(not_in_library)?;
     let t = &stored.template;
+    if let Some(why) = &t.unsupported {
+        return Err(Error::invalid("invalid.template_unsupported", why));
+    }
 
     let mut bound = HashSet::new();
     for b in &update.params {

@@ -67,6 +67,44 @@ fn quick_replies(components: &[Value]) -> Option<Vec<String>> {
     Some(out)
 }
 
+/// The first part of a template that a send would have to fill and composing cannot (the code
+/// stored in `wa_templates.unsupported`; see `store::unsupported_sentence`).
+pub(crate) fn unsupported(components: &[Value]) -> Option<&'static str> {
+    let text_has_variable = |c: &Value, key: &str| {
+        c.get(key)
+            .and_then(Value::as_str)
+            .is_some_and(|t| t.contains("{{"))
+    };
+    if let Some(header) = of_type(components, "HEADER") {
+        let format = header
+            .get("format")
+            .and_then(Value::as_str)
+            .unwrap_or("TEXT");
+        if !format.eq_ignore_ascii_case("TEXT") {
+            return Some("media_header");
+        }
+        if text_has_variable(header, "text") {
+            return Some("header_variable");
+        }
+    }
+    let buttons = of_type(components, "BUTTONS")
+        .and_then(|b| b.get("buttons"))
+        .and_then(Value::as_array);
+    for b in buttons.into_iter().flatten() {
+        let kind = b.get("type").and_then(Value::as_str).unwrap_or("");
+        if kind.eq_ignore_ascii_case("URL") && text_has_variable(b, "url") {
+            return Some("url_variable");
+        }
+        if ["COPY_CODE", "OTP", "FLOW", "CATALOG", "MPM", "SPM"]
+            .iter()
+            .any(|k| kind.eq_ignore_ascii_case(k))
+        {
+            return Some("special_button");
+        }
+    }
+    None
+}
+
 /// One list entry, or `None` when it cannot be read.
 pub(crate) fn entry(v: &Value, now_ms: i64) -> Option<Stored> {
     let name = word(v, "name", MAX_NAME)?;
@@ -95,6 +133,7 @@ pub(crate) fn entry(v: &Value, now_ms: i64) -> Option<Stored> {
     Some(Stored {
         meta_id: id(v),
         named,
+        unsupported: unsupported(components),
         template: WaTemplate {
             name,
             language,
@@ -106,6 +145,7 @@ pub(crate) fn entry(v: &Value, now_ms: i64) -> Option<Stored> {
             buttons: quick_replies(components)?,
             reason: word(v, "rejected_reason", MAX_REASON)
                 .filter(|r| !r.eq_ignore_ascii_case("NONE")),
+            unsupported: unsupported(components).map(super::store::unsupported_sentence),
             updated_at: now_ms,
         },
     })
@@ -115,6 +155,37 @@ pub(crate) fn entry(v: &Value, now_ms: i64) -> Option<Stored> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn parts_composing_cannot_fill_are_named() {
+        let of = |components: serde_json::Value| unsupported(components.as_array().unwrap());
+        assert_eq!(
+            of(json!([{"type": "HEADER", "format": "TEXT", "text": "Hi"}])),
+            None
+        );
+        assert_eq!(
+            of(json!([{"type": "HEADER", "format": "TEXT", "text": "Hi {{name}}"}])),
+            Some("header_variable")
+        );
+        assert_eq!(
+            of(json!([{"type": "HEADER", "format": "VIDEO"}])),
+            Some("media_header")
+        );
+        let buttons = |b: serde_json::Value| of(json!([{"type": "BUTTONS", "buttons": [b]}]));
+        assert_eq!(
+            buttons(json!({"type": "URL", "text": "Site", "url": "https://a.example/"})),
+            None
+        );
+        assert_eq!(
+            buttons(json!({"type": "URL", "text": "Site", "url": "https://a.example/{{1}}"})),
+            Some("url_variable")
+        );
+        assert_eq!(
+            buttons(json!({"type": "copy_code", "example": "X"})),
+            Some("special_button")
+        );
+        assert_eq!(buttons(json!({"type": "QUICK_REPLY", "text": "Yes"})), None);
+    }
 
     #[test]
     fn named_positional_and_junk() {

@@ -32,11 +32,39 @@ pub(crate) struct Stored {
     pub meta_id: Option<String>,
     /// NAMED parameters (`{{first_name}}`) rather than POSITIONAL ones (`{{1}}`).
     pub named: bool,
+    /// The code of a part composing cannot fill (see `parse::unsupported`).
+    pub unsupported: Option<&'static str>,
     pub template: WaTemplate,
 }
 
+const UNSUPPORTED: [(&str, &str); 4] = [
+    ("media_header", "This template starts with a picture, video or document, which Intake Desk cannot attach yet. Choose a template with a text header or none."),
+    ("header_variable", "This template's header has a variable, which Intake Desk cannot fill yet. Choose a template whose variables are all in the body."),
+    ("url_variable", "This template has a link button with a variable, which Intake Desk cannot fill yet. Choose a template with fixed links or quick replies."),
+    ("special_button", "This template has a copy-code, form or catalogue button, which Intake Desk cannot send. Choose a template with quick-reply buttons."),
+];
+
+/// The stored code and its sentence for the admin.
+pub(crate) fn unsupported_sentence(code: &str) -> String {
+    UNSUPPORTED
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or(UNSUPPORTED[0].1, |(_, s)| s)
+        .to_owned()
+}
+
+fn unsupported_code(stored: Option<String>) -> Option<&'static str> {
+    // A code this version does not know still marks the template as not sendable.
+    stored.map(|s| {
+        UNSUPPORTED
+            .iter()
+            .find(|(c, _)| *c == s)
+            .map_or("special_button", |(c, _)| c)
+    })
+}
+
 const COLUMNS: &str =
-    "meta_id, parameter_format, name, language, category, status, body, params, buttons, reason, updated_at";
+    "meta_id, parameter_format, name, language, category, status, body, params, buttons, reason, updated_at, unsupported";
 
 fn json_list(text: &str) -> Vec<String> {
     // Only this module writes these columns; a damaged value reads as an empty list.
@@ -46,9 +74,11 @@ fn json_list(text: &str) -> Vec<String> {
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Stored> {
     let format: String = r.get(1)?;
     let status: String = r.get(5)?;
+    let unsupported = unsupported_code(r.get(11)?);
     Ok(Stored {
         meta_id: r.get(0)?,
         named: format.eq_ignore_ascii_case("NAMED"),
+        unsupported,
         template: WaTemplate {
             name: r.get(2)?,
             language: r.get(3)?,
@@ -59,6 +89,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Stored> {
             params: json_list(&r.get::<_, String>(7)?),
             buttons: json_list(&r.get::<_, String>(8)?),
             reason: r.get(9)?,
+            unsupported: unsupported.map(unsupported_sentence),
             updated_at: r.get(10)?,
         },
     })
@@ -139,18 +170,19 @@ pub(crate) fn upsert(conn: &Connection, s: &Stored, now_ms: i64) -> Result<()> {
     let format = if s.named { "NAMED" } else { "POSITIONAL" };
     conn.prepare_cached(
         "INSERT INTO wa_templates (meta_id, name, language, category, status, parameter_format,
-             body, params, buttons, reason, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+             body, params, buttons, reason, updated_at, unsupported)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
          ON CONFLICT (name, language) DO UPDATE SET
              meta_id = coalesce(excluded.meta_id, meta_id),
              category = excluded.category, status = excluded.status,
              parameter_format = excluded.parameter_format, body = excluded.body,
              params = excluded.params, buttons = excluded.buttons, reason = excluded.reason,
+             unsupported = excluded.unsupported,
              updated_at = CASE WHEN meta_id IS coalesce(excluded.meta_id, meta_id)
                  AND category = excluded.category AND status = excluded.status
                  AND parameter_format = excluded.parameter_format AND body = excluded.body
                  AND params = excluded.params AND buttons = excluded.buttons
-                 AND reason IS excluded.reason
+                 AND reason IS excluded.reason AND unsupported IS excluded.unsupported
                  THEN updated_at ELSE excluded.updated_at END",
     )
     .map_err(StoreError::from)?
@@ -165,7 +197,8 @@ pub(crate) fn upsert(conn: &Connection, s: &Stored, now_ms: i64) -> Result<()> {
         params_json,
         buttons_json,
         t.reason,
-        now_ms
+        now_ms,
+        s.unsupported
     ])
     .map_err(StoreError::from)?;
     Ok(())

@@ -269,6 +269,7 @@ pub(super) async fn submit(
     let stored = Stored {
         meta_id: Some(meta_id),
         named: true,
+        unsupported: None,
         template: WaTemplate {
             name: t.name.into(),
             language: lang.code().into(),
@@ -279,6 +280,7 @@ pub(super) async fn submit(
             params: params.clone(),
             buttons: buttons.clone(),
             reason: None,
+            unsupported: None,
             updated_at: 0,
         },
     };

@@ -87,6 +87,10 @@ pub struct WaTemplate {
     pub buttons: Vec<String>,
     /// Why Meta rejected or paused it, when it said.
     pub reason: Option<String>,
+    /// Set when the template has a part Intake Desk cannot fill (a header with a variable or a
+    /// picture, a link button with a variable...): a sentence for the admin. Such a template
+    /// cannot be chosen for a message.
+    pub unsupported: Option<String>,
     #[ts(type = "number")]
     pub updated_at: i64,
 }

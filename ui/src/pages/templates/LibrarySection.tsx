@@ -71,6 +71,11 @@ function TemplateRow({ template: t }: { template: WaTemplate }) {
             Meta's reason: {t.reason}
           </Text>
         )}
+        {t.unsupported && (
+          <Text size="xs" c="orange.8" mt={4} data-testid="template-unsupported">
+            {t.unsupported}
+          </Text>
+        )}
       </Table.Td>
       <Table.Td>
         <Text size="sm" style={{ whiteSpace: "nowrap" }}>

@@ -307,3 +307,54 @@ async fn a_choice_is_stored_audited_guessed_and_cleared() {
         ]
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_template_with_parts_we_cannot_fill_is_listed_with_why_and_cannot_be_chosen() {
+    let f = clinic();
+    let admin = f.admin();
+    let mut list = account_templates();
+    list.push(
+        json!({"id": "2001", "name": "promo_photo", "language": "en", "status": "APPROVED",
+        "category": "UTILITY", "parameter_format": "NAMED", "components": [
+            {"type": "HEADER", "format": "IMAGE"},
+            {"type": "BODY", "text": "Hi {{first_name}}, see you soon."}]}),
+    );
+    list.push(
+        json!({"id": "2002", "name": "visit_link", "language": "en", "status": "APPROVED",
+        "category": "UTILITY", "parameter_format": "NAMED", "components": [
+            {"type": "BODY", "text": "Hi {{first_name}}, your visit details are online."},
+            {"type": "BUTTONS", "buttons": [
+                {"type": "URL", "text": "Open", "url": "https://clinic.example/v/{{1}}"}]}]}),
+    );
+    let (_fake, url) = fake_with(list, 0).await;
+    let lib = sync_templates(&f.desk(), &admin, &graph(&url, GOOD_TOKEN), WABA_ID)
+        .await
+        .unwrap();
+    let why = |name: &str| {
+        lib.templates
+            .iter()
+            .find(|t| t.name == name)
+            .unwrap()
+            .unsupported
+            .clone()
+    };
+    assert!(why("promo_photo").unwrap().contains("picture"));
+    assert!(why("visit_link").unwrap().contains("link button"));
+    assert_eq!(why("appointment_reminder_24h"), None);
+    for name in ["promo_photo", "visit_link"] {
+        let err = f
+            .desk()
+            .update_template_mapping(
+                &admin,
+                &update(
+                    name,
+                    "en",
+                    vec![bind("first_name", ParamSource::FirstName)],
+                    vec![],
+                ),
+            )
+            .unwrap_err();
+        assert_eq!(code(err), "invalid.template_unsupported");
+    }
+    assert!(f.desk().template_mappings(&admin).unwrap().is_empty());
+}
