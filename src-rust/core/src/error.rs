@@ -41,7 +41,7 @@ pub enum Error {
     BadBackup(String),
     /// A per-action limit was hit (`rate_limited.export`, `rate_limited.login`...). The message
     /// says what was limited and when to try again; `retry_after_ms` is for callers that can
-    /// wait (and for the headless HTTP API's `Retry-After`).
+    /// wait.
     #[error("rate limited ({code})")]
     RateLimited {
         code: &'static str,
@@ -95,6 +95,9 @@ fn local_time(ms: i64) -> String {
 }
 
 impl Error {
+    /// The stable code, for logs and for callers that branch on it. A Graph API problem reports
+    /// the family `setup.graph` here (its own codes are built at run time); `body()` carries the
+    /// problem's precise code to the screen.
     pub fn code(&self) -> &'static str {
         self.describe().0
     }

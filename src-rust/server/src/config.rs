@@ -73,8 +73,8 @@ pub struct LimitsConfig {
     pub exports_per_hour: NonZeroU32,
     /// Requests to the webhook from one client address (429 beyond).
     pub webhook_requests_per_minute: NonZeroU32,
-    /// Failed webhook requests (bad signature, refused verification) from one client address,
-    /// after which its requests get 429 before the signature is checked.
+    /// Failed webhook requests (bad signature, refused verification, oversized body) from one
+    /// client address, after which its requests get 429 before the signature is checked.
     pub webhook_failures_per_minute: NonZeroU32,
     /// Messages one patient may send before further ones are stored but not answered.
     pub patient_messages_per_minute: NonZeroU32,

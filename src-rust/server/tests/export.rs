@@ -3,9 +3,8 @@
 //! and explains operator mistakes without writing anything.
 mod common;
 
-use common::{text, Site};
+use common::{text, Site, ADMIN_PW};
 
-const ADMIN_PW: &str = "correct horse battery";
 const DESK_PW: &str = "tulip garden forty two";
 
 fn site_with_demo_intakes() -> Site {

@@ -5,10 +5,8 @@
 //! between refills; nothing here waits for one.
 mod common;
 
-use common::{text, Site, SECRET};
+use common::{text, Site, ADMIN_PW, SECRET};
 use intake_core::whatsapp::signature::sign;
-
-const ADMIN_PW: &str = "correct horse battery";
 
 fn header(res: &reqwest::Response, name: &str) -> String {
     res.headers()
@@ -45,6 +43,8 @@ fn serve_answers_429_with_retry_after_and_rate_limit_headers() {
                 .body(body.clone())
                 .send()
         };
+        let health_from =
+            |client: &'static str| http.get(&health).header("X-Forwarded-For", client).send();
         const MALLORY: &str = "203.0.113.66";
         const META: &str = "198.51.100.9";
 
@@ -75,21 +75,11 @@ fn serve_answers_429_with_retry_after_and_rate_limit_headers() {
         assert_eq!(header(&res, "x-ratelimit-remaining"), "4");
         assert!((1..=12).contains(&seconds(&res, "x-ratelimit-reset")));
         for left in (0..4).rev() {
-            let res = http
-                .get(&health)
-                .header("X-Forwarded-For", META)
-                .send()
-                .await
-                .unwrap();
+            let res = health_from(META).await.unwrap();
             assert_eq!(res.status(), 200);
             assert_eq!(header(&res, "x-ratelimit-remaining"), left.to_string());
         }
-        let res = http
-            .get(&health)
-            .header("X-Forwarded-For", META)
-            .send()
-            .await
-            .unwrap();
+        let res = health_from(META).await.unwrap();
         assert_eq!(res.status(), 429);
         let retry = seconds(&res, "retry-after");
         assert!((1..=12).contains(&retry), "{retry}");

@@ -8,10 +8,10 @@ type State<T> = { data: T | null; error: ErrorBody | null; refreshing: boolean }
 /**
  * `fetch(query)`, kept on screen while the next answer is on its way (a new filter, another
  * day, or a live refetch after one of `events`), so a list never flashes empty; only the newest
- * request may fill it. `enabled: false` loads nothing (a section the person cannot use).
+ * request may fill it.
  */
-export function useLatest<Q, T>(fetch: (query: Q) => Promise<T>, query: Q, events: readonly DeskEventKind[], enabled = true) {
-  const [state, setState] = useState<State<T>>({ data: null, error: null, refreshing: enabled });
+export function useLatest<Q, T>(fetch: (query: Q) => Promise<T>, query: Q, events: readonly DeskEventKind[]) {
+  const [state, setState] = useState<State<T>>({ data: null, error: null, refreshing: true });
   const key = JSON.stringify(query);
   const queryRef = useRef(query);
   queryRef.current = query;
@@ -31,8 +31,8 @@ export function useLatest<Q, T>(fetch: (query: Q) => Promise<T>, query: Q, event
   }, []);
 
   useEffect(() => {
-    if (enabled) void load();
-  }, [key, load, enabled]);
+    void load();
+  }, [key, load]);
 
   useEffect(
     () => () => {
@@ -41,9 +41,7 @@ export function useLatest<Q, T>(fetch: (query: Q) => Promise<T>, query: Q, event
     [],
   );
 
-  useDeskEvents(events, () => {
-    if (enabled) void load();
-  });
+  useDeskEvents(events, () => void load());
 
   const retry = useCallback(() => {
     setState({ data: null, error: null, refreshing: true });

@@ -1,9 +1,11 @@
 // Backend-shaped appointment, reminder and template values for tests; each takes overrides.
 // Times are local (the page shows the PC's own day): `at(14, 9, 30)` is 14 March 2025, 09:30.
 import type { Appointment } from "../bindings/Appointment";
+import type { ButtonAction } from "../bindings/ButtonAction";
 import type { AppointmentMessage } from "../bindings/AppointmentMessage";
 import type { Clinician } from "../bindings/Clinician";
 import type { MessagePreview } from "../bindings/MessagePreview";
+import type { ParamSource } from "../bindings/ParamSource";
 import type { ReadyMade } from "../bindings/ReadyMade";
 import type { ReminderSettings } from "../bindings/ReminderSettings";
 import type { TemplateEvent } from "../bindings/TemplateEvent";
@@ -63,7 +65,13 @@ export function appointmentMessage(id: number, kind: TemplateEvent, extra: Parti
   };
 }
 
+// What core would guess for the fixtures' parameter names and buttons (core owns the rule).
+const SUGGESTED_SOURCES: Record<string, ParamSource> = { first_name: "first_name", date: "date", time: "time", doctor: "clinician", "1": "first_name" };
+const SUGGESTED_ACTIONS: Record<string, ButtonAction> = { Confirm: "confirm", Reschedule: "reschedule", Cancel: "cancel" };
+
 export function waTemplate(name: string, extra: Partial<WaTemplate> = {}): WaTemplate {
+  const params = extra.params ?? ["first_name", "date", "time", "doctor"];
+  const buttons = extra.buttons ?? ["Confirm", "Reschedule", "Cancel"];
   return {
     name,
     language: "en",
@@ -71,8 +79,10 @@ export function waTemplate(name: string, extra: Partial<WaTemplate> = {}): WaTem
     status: "approved",
     metaStatus: "APPROVED",
     body: "Hi {{first_name}}, see you on {{date}} at {{time}} with {{doctor}}.",
-    params: ["first_name", "date", "time", "doctor"],
-    buttons: ["Confirm", "Reschedule", "Cancel"],
+    params,
+    buttons,
+    suggestedParams: params.map((p) => SUGGESTED_SOURCES[p] ?? null),
+    suggestedButtons: buttons.map((b) => SUGGESTED_ACTIONS[b] ?? "none"),
     reason: null,
     unsupported: null,
     updatedAt: NOW - 3_600_000,

@@ -59,8 +59,12 @@ fn problem(p: SetupProblem) -> IpcError {
     IpcError(p.body())
 }
 
-/// The saved connection as the Graph API needs it, for an admin only.
-pub(super) async fn admin_graph(shell: &Shared<'_>) -> Reply<(GraphConfig, String)> {
+/// The saved connection as the Graph API needs it, for an admin only. `no_token` is the
+/// `setup.token_missing` message, worded for the page that asked.
+pub(super) async fn admin_graph(
+    shell: &Shared<'_>,
+    no_token: &str,
+) -> Reply<(GraphConfig, String)> {
     let (creds, waba) = with_desk(shell, move |desk, session| {
         let shown = desk.whatsapp_settings(session)?;
         Ok((desk.whatsapp_credentials()?, shown.business_account_id))
@@ -69,16 +73,19 @@ pub(super) async fn admin_graph(shell: &Shared<'_>) -> Reply<(GraphConfig, Strin
     let Some(token) = creds.access_token.clone() else {
         return Err(IpcError(ErrorBody {
             code: "setup.token_missing".into(),
-            message: "Save the access token first (step 2, Meta app), then check again.".into(),
+            message: no_token.into(),
         }));
     };
     Ok((graph_config(&creds, &token), waba))
 }
 
+/// The Connect page's own words for a missing token.
+const NO_TOKEN: &str = "Save the access token first (step 2, Meta app), then check again.";
+
 /// Asks Meta whether the saved ids and token work together.
 #[tauri::command]
 pub async fn setup_check(shell: Shared<'_>) -> Reply<ConnectionCheck> {
-    let (graph, waba) = admin_graph(&shell).await?;
+    let (graph, waba) = admin_graph(&shell, NO_TOKEN).await?;
     setup::check_connection(&graph, &waba)
         .await
         .map_err(problem)
@@ -87,7 +94,7 @@ pub async fn setup_check(shell: Shared<'_>) -> Reply<ConnectionCheck> {
 /// Subscribes the app to the business account's webhooks (Meta sends nothing otherwise).
 #[tauri::command]
 pub async fn setup_subscribe(shell: Shared<'_>) -> Reply<()> {
-    let (graph, waba) = admin_graph(&shell).await?;
+    let (graph, waba) = admin_graph(&shell, NO_TOKEN).await?;
     setup::subscribe_webhooks(&graph, &waba)
         .await
         .map_err(problem)
@@ -96,7 +103,7 @@ pub async fn setup_subscribe(shell: Shared<'_>) -> Reply<()> {
 /// Sends Meta's sample template to the admin's own phone.
 #[tauri::command]
 pub async fn setup_test_send(shell: Shared<'_>, to: String) -> Reply<TestMessage> {
-    let (graph, _) = admin_graph(&shell).await?;
+    let (graph, _) = admin_graph(&shell, NO_TOKEN).await?;
     setup::send_test_message(&graph, &to).await.map_err(problem)
 }
 

@@ -113,17 +113,17 @@ async fn choose_file<R: Runtime>(app: &AppHandle<R>, format: ExportFormat) -> Op
         return Some(dir.join(name));
     }
     use tauri_plugin_dialog::DialogExt;
-    let (label, ext) = match format {
-        ExportFormat::Xlsx => ("Excel workbook", "xlsx"),
-        ExportFormat::Csv => ("CSV (comma-separated values)", "csv"),
-        ExportFormat::Fhir => ("FHIR R4 bundle (JSON)", "json"),
+    let label = match format {
+        ExportFormat::Xlsx => "Excel workbook",
+        ExportFormat::Csv => "CSV (comma-separated values)",
+        ExportFormat::Fhir => "FHIR R4 bundle (JSON)",
     };
     let (tx, rx) = tokio::sync::oneshot::channel();
     app.dialog()
         .file()
         .set_title("Save the export")
         .set_file_name(&name)
-        .add_filter(label, &[ext])
+        .add_filter(label, &[format.extension()])
         .save_file(move |path| {
             let _ = tx.send(path.and_then(|p| p.into_path().ok()));
         });
@@ -151,7 +151,7 @@ pub async fn export_start<R: Runtime>(
     shell.exports.jobs().insert(
         job_id,
         Job {
-            session,
+            session: session.clone(),
             path: path.clone(),
             cancel: cancel.clone(),
             finished: false,
@@ -168,7 +168,9 @@ pub async fn export_start<R: Runtime>(
             .map(|p| p.display().to_string())
             .unwrap_or_default(),
     };
-    tauri::async_runtime::spawn_blocking(move || run(app, shell, job_id, request, path, cancel));
+    tauri::async_runtime::spawn_blocking(move || {
+        run(app, shell, job_id, &session, request, path, cancel)
+    });
     Ok(Some(started))
 }
 
@@ -176,6 +178,7 @@ fn run<R: Runtime>(
     app: AppHandle<R>,
     shell: Arc<crate::Shell>,
     job_id: u32,
+    session: &str,
     request: ExportRequest,
     path: PathBuf,
     cancel: Arc<AtomicBool>,
@@ -191,9 +194,8 @@ fn run<R: Runtime>(
         );
     };
     let result = shell.launcher.desk().and_then(|desk| {
-        let session = shell.session()?;
         desk.export_intakes(
-            &session,
+            session,
             &shell.form,
             ExportJob {
                 request: &request,

@@ -4,7 +4,6 @@
 use intake_core::templates::{
     self, MappingUpdate, MessagePreview, TemplateEvent, TemplateLibrary, TemplateMapping,
 };
-use intake_core::ErrorBody;
 
 use super::connection::admin_graph;
 use super::{with_desk, Reply, Shared};
@@ -18,7 +17,7 @@ pub async fn templates_library(shell: Shared<'_>) -> Reply<TemplateLibrary> {
 /// Fetches every template from Meta and stores it (admin).
 #[tauri::command]
 pub async fn templates_sync(shell: Shared<'_>) -> Reply<TemplateLibrary> {
-    let (graph, waba) = graph_for_templates(&shell).await?;
+    let (graph, waba) = admin_graph(&shell, NO_TOKEN).await?;
     let (desk, session) = desk_and_session(&shell)?;
     templates::sync_templates(&desk, &session, &graph, &waba)
         .await
@@ -32,7 +31,7 @@ pub async fn templates_submit(
     event: TemplateEvent,
     language: String,
 ) -> Reply<TemplateLibrary> {
-    let (graph, waba) = graph_for_templates(&shell).await?;
+    let (graph, waba) = admin_graph(&shell, NO_TOKEN).await?;
     let (desk, session) = desk_and_session(&shell)?;
     templates::submit_ready_made(&desk, &session, &graph, &waba, event, &language)
         .await
@@ -68,24 +67,9 @@ pub async fn message_preview(
     .await
 }
 
-/// The saved connection (admin only), with the missing-token message pointing at where the
-/// token is saved rather than at the Connect page's step it was written for.
-async fn graph_for_templates(
-    shell: &Shared<'_>,
-) -> Reply<(intake_core::sender::GraphConfig, String)> {
-    admin_graph(shell).await.map_err(|e| {
-        if e.0.code == "setup.token_missing" {
-            IpcError(ErrorBody {
-                code: e.0.code,
-                message: "Save the WhatsApp access token first (Connect WhatsApp, step 2), \
-                          then try again."
-                    .into(),
-            })
-        } else {
-            e
-        }
-    })
-}
+/// A missing token points at where the token is saved, not at the Connect page's step.
+const NO_TOKEN: &str =
+    "Save the WhatsApp access token first (Connect WhatsApp, step 2), then try again.";
 
 /// The open desk and this window's session, for core's async Graph calls. Opening the desk
 /// is a lookup of the already-open records, so it does not need the blocking pool.

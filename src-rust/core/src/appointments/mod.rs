@@ -5,11 +5,12 @@
 //! the same transaction (`reminders::plan`).
 mod store;
 mod types;
-pub mod validate;
+mod validate;
 
 use rusqlite::params;
 use serde_json::json;
 
+pub(crate) use store::not_found;
 pub use types::*;
 
 use crate::audit::{self, Action};

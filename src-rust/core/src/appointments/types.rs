@@ -8,7 +8,7 @@ use ts_rs::TS;
 #[serde(rename_all = "snake_case")]
 pub enum AppointmentStatus {
     Booked,
-    /// The patient confirmed (set by the reminder step, later).
+    /// The patient tapped Confirm on an appointment message.
     Confirmed,
     Cancelled,
 }

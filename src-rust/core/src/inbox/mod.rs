@@ -6,7 +6,10 @@ mod render;
 mod transcript;
 mod types;
 
+pub(crate) use conv::WINDOW_MS;
 pub use desk::clean_text;
+/// Meta's error codes in words for staff (the appointment panel says the same as the transcript).
+pub(crate) use render::explain_code;
 pub use transcript::{transcript, MAX_ENTRIES};
 pub use types::*;
 

@@ -152,7 +152,8 @@ fn known_name(conn: &Connection, conversation: i64) -> Result<Option<String>, St
         .optional()?)
 }
 
-fn event(
+/// A row of `bot_events`, the trail the inbox and the notifications read.
+pub(crate) fn event(
     conn: &Connection,
     conversation: i64,
     kind: &str,

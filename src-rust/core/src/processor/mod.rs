@@ -7,6 +7,8 @@
 mod effects;
 mod ticks;
 
+pub(crate) use effects::event as bot_event;
+
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};

@@ -15,7 +15,7 @@ use super::plan::skip_all;
 use super::texts::{ack, Ack};
 use super::PatientAnswer;
 use crate::audit::{self, Action};
-use crate::engine::{self, Event, Phase, State};
+use crate::engine::{self, Event, Outgoing, Phase, State};
 use crate::events::{first_name, DeskEvent};
 use crate::store::StoreError;
 use crate::templates::compose::clinic;
@@ -32,7 +32,7 @@ const MAX_PAYLOAD: usize = 64;
 pub(crate) struct Answered {
     /// The messages left for the engine, in their order.
     pub rest: Vec<Event>,
-    /// Acknowledgements to queue (Graph payloads without `to`).
+    /// Acknowledgements to queue (Graph payloads, as the engine's replies are queued).
     pub replies: Vec<Value>,
     /// For the window, after the commit.
     pub events: Vec<DeskEvent>,
@@ -95,7 +95,9 @@ pub(crate) fn take_answers(
                     Some(l) => l,
                     None => *lang.insert(language(conn, state)?),
                 };
-                out.replies.push(text(ack(a, lang)));
+                let body = ack(a, lang).to_owned();
+                out.replies
+                    .push(Outgoing::Text { body }.to_graph_json(wa_id));
             }
             None => out.rest.push(event),
         }
@@ -116,10 +118,6 @@ fn language(conn: &Connection, state: &State) -> Result<Lang> {
         Some(l) => Lang::of(l),
         None => Lang::of(&clinic(conn)?.1),
     })
-}
-
-fn text(body: &str) -> Value {
-    json!({"type": "text", "text": {"preview_url": false, "body": body}})
 }
 
 /// The appointments' "reminders off" flag changed: their panels refetch.
@@ -230,16 +228,13 @@ fn answer(
             .map_err(StoreError::from)?;
             // The same trail as the engine's "talk to staff": the inbox lists the conversation
             // as asking for staff, and the desk gets a notification.
-            conn.execute(
-                "INSERT INTO bot_events (conversation_id, kind, at, details)
-                 VALUES (?1, 'handover_requested', ?2, ?3)",
-                params![
-                    conversation_id,
-                    now_ms,
-                    json!({"wamid": wamid, "appointment": id, "reason": "reschedule"}).to_string()
-                ],
-            )
-            .map_err(StoreError::from)?;
+            crate::processor::bot_event(
+                conn,
+                conversation_id,
+                "handover_requested",
+                now_ms,
+                json!({"wamid": wamid, "appointment": id, "reason": "reschedule"}),
+            )?;
             out.handover = true;
             out.events.push(DeskEvent::StaffRequested {
                 conversation_id,

@@ -4,17 +4,12 @@ use rusqlite::{Connection, OptionalExtension};
 
 use super::texts::skip_sentence;
 use super::{AppointmentMessage, MessageState};
+use crate::appointments::not_found;
 use crate::auth::{Actor, Role};
+use crate::inbox::explain_code;
 use crate::store::StoreError;
 use crate::templates::{TemplateEvent, Via};
-use crate::{Error, Result};
-
-fn not_found() -> Error {
-    Error::not_found(
-        "not_found.appointment",
-        "That appointment is no longer there. Refresh the list.",
-    )
-}
+use crate::Result;
 
 /// Doctors see their own appointments only; another's reads as missing, as in the list.
 pub(super) fn check_visible(conn: &Connection, actor: &Actor, id: i64) -> Result<()> {
@@ -114,18 +109,12 @@ fn delivery(r: &Raw) -> (Option<String>, Option<String>) {
         Some(_) => match r.delivery.as_deref() {
             Some("read") => (word("read"), None),
             Some("delivered") => (word("delivered"), None),
-            Some("failed") => (word("failed"), Some(undelivered(r.delivery_code))),
+            // Meta accepted it but could not deliver it: the transcript's words for the code.
+            Some("failed") => (
+                word("failed"),
+                Some(explain_code(r.delivery_code.unwrap_or(0))),
+            ),
             _ => (word("sent"), None),
         },
-    }
-}
-
-/// Meta accepted the message but could not deliver it (a status webhook said so).
-fn undelivered(code: Option<i64>) -> String {
-    match code {
-        Some(131047) => "More than 24 hours had passed since the patient last wrote, so WhatsApp did not deliver it. Phone the patient, or ask them to write to the clinic.".into(),
-        Some(131026) => "WhatsApp could not deliver it: the number may not be on WhatsApp, or the patient's app is too old. Phone the patient.".into(),
-        Some(c) => format!("WhatsApp could not deliver it (error {c}). Phone the patient."),
-        None => "WhatsApp could not deliver it. Phone the patient.".into(),
     }
 }

@@ -10,7 +10,7 @@ use crate::Result;
 const MINUTE_MS: i64 = 60_000;
 
 /// The reminders and how long before the start each one goes.
-pub(crate) const REMINDERS: [(TemplateEvent, i64); 3] = [
+const REMINDERS: [(TemplateEvent, i64); 3] = [
     (TemplateEvent::Reminder24h, 24 * 60 * MINUTE_MS),
     (TemplateEvent::Reminder1h, 60 * MINUTE_MS),
     (TemplateEvent::Reminder15m, 15 * MINUTE_MS),

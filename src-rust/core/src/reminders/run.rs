@@ -81,26 +81,26 @@ fn batch(
     for row in &rows {
         appointments.insert(row.appointment_id);
         let current = appointment(conn, row.appointment_id)?;
-        match (
-            verdict(conn, row, current.as_ref(), &settings, now_ms)?,
-            &current,
-        ) {
-            (Ok(kind), Some(c)) => {
-                conversations.insert(c.conversation_id);
-                if queue(conn, row, kind, c, now_ms)? {
-                    report.queued += 1;
-                } else {
-                    report.skipped += 1;
+        let sent = match &current {
+            Some(c) => match verdict(conn, row, c, &settings, now_ms)? {
+                Ok(kind) => {
+                    conversations.insert(c.conversation_id);
+                    queue(conn, row, kind, c, now_ms)?
                 }
-            }
-            (Err(reason), _) => {
-                skip(conn, row.id, reason, None, now_ms)?;
-                report.skipped += 1;
-            }
-            (Ok(_), None) => {
+                Err(reason) => {
+                    skip(conn, row.id, reason, None, now_ms)?;
+                    false
+                }
+            },
+            None => {
                 skip(conn, row.id, "unknown", None, now_ms)?;
-                report.skipped += 1;
+                false
             }
+        };
+        if sent {
+            report.queued += 1;
+        } else {
+            report.skipped += 1;
         }
     }
     let events = appointments
@@ -186,11 +186,11 @@ fn competes(kind: TemplateEvent) -> bool {
 fn verdict(
     conn: &Connection,
     row: &Due,
-    current: Option<&Now>,
+    a: &Now,
     settings: &ReminderSettings,
     now_ms: i64,
 ) -> Result<std::result::Result<TemplateEvent, &'static str>> {
-    let (Some(kind), Some(a)) = (row.kind, current) else {
+    let Some(kind) = row.kind else {
         return Ok(Err("unknown"));
     };
     if !settings.sends(kind) {
@@ -295,7 +295,7 @@ fn skip(
     Ok(())
 }
 
-pub(super) fn via_word(via: Via) -> &'static str {
+fn via_word(via: Via) -> &'static str {
     match via {
         Via::Template => "template",
         Via::Text => "text",

@@ -242,7 +242,8 @@ pub(crate) fn checked_account_id<'a>(
     Ok(account_id)
 }
 
-fn is_id(id: &str) -> bool {
+/// One of Meta's ids (a phone number, an account, a template): digits only, at most 32.
+pub(crate) fn is_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 32 && id.bytes().all(|b| b.is_ascii_digit())
 }
 

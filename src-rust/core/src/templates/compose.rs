@@ -31,15 +31,10 @@ use super::filled::{fill_template, status_problem, template_json};
 use super::ready_made::{self, Lang};
 use super::store;
 use super::types::{ButtonAction, ParamSource, TemplateEvent, TemplateStatus};
+use crate::engine::limits::{MAX_BUTTONS, MAX_BUTTON_TITLE, MAX_INTERACTIVE_BODY};
 use crate::store::{settings, StoreError};
 use crate::{Error, Result};
 
-/// Meta's limits for a reply-button message.
-const MAX_INTERACTIVE_BODY: usize = 1024;
-const MAX_BUTTONS: usize = 3;
-const MAX_BUTTON_TITLE: usize = 20;
-/// Meta's customer-service window.
-const WINDOW_MS: i64 = 24 * 3600 * 1000;
 /// Free text is allowed for 24 hours after the patient's last message; a message due right at
 /// the edge could be refused while it waits in the outbox, so the desk stops earlier.
 pub(crate) const WINDOW_SAFETY_MS: i64 = 10 * 60 * 1000;
@@ -160,7 +155,9 @@ pub(crate) fn window_open(conn: &Connection, conversation_id: i64, now_ms: i64) 
         .map_err(StoreError::from)?;
     Ok(match last.flatten().filter(|s| *s > 0) {
         Some(secs) => {
-            let closes = secs.saturating_mul(1000).saturating_add(WINDOW_MS);
+            let closes = secs
+                .saturating_mul(1000)
+                .saturating_add(crate::inbox::WINDOW_MS);
             now_ms < closes.saturating_sub(WINDOW_SAFETY_MS)
         }
         None => false,

@@ -6,12 +6,10 @@ use std::collections::HashSet;
 
 use rusqlite::Connection;
 
+use super::parse::{MAX_LANGUAGE, MAX_NAME};
 use super::store;
 use super::types::{ButtonAction, MappingUpdate, TemplateMapping};
 use crate::{Error, Result};
-
-const MAX_NAME: usize = 512;
-const MAX_LANGUAGE: usize = 20;
 
 fn field(raw: &str, max: usize) -> Option<&str> {
     let s = raw.trim();

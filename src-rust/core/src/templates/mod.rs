@@ -11,7 +11,7 @@ pub(crate) mod ready_made;
 pub(crate) mod store;
 mod sync;
 mod types;
-pub mod webhook;
+pub(crate) mod webhook;
 
 pub use compose::{compose, facts_for, Composed, Facts};
 pub use types::*;
@@ -157,11 +157,6 @@ impl Desk {
         } else {
             c.template_payload.as_ref().map(|_| Via::Template)
         };
-        let (text, buttons) = match (&via, &c.template) {
-            (Some(Via::Text), _) | (None, None) => (c.text.clone(), c.buttons.clone()),
-            (_, Some((text, buttons))) => (text.clone(), buttons.clone()),
-            (Some(Via::Template), None) => (c.text.clone(), c.buttons.clone()),
-        };
         let mut problems = c.problems;
         let payload = match via {
             Some(Via::Text) => Some(&c.text_payload),
@@ -171,6 +166,11 @@ impl Desk {
         if let Some(Err(e)) = payload.map(|p| crate::outbox_check::validate(p, &[])) {
             problems.push(e.to_string());
         }
+        // The template's words unless the free text would go (or there is no template to show).
+        let (text, buttons) = match c.template {
+            Some(template) if via != Some(Via::Text) => template,
+            _ => (c.text, c.buttons),
+        };
         Ok(MessagePreview {
             event,
             text,

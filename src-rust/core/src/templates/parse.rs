@@ -11,28 +11,32 @@ use serde_json::Value;
 use super::compose::placeholders;
 use super::store::Stored;
 use super::types::{TemplateStatus, WaTemplate};
+use crate::setup::is_id;
 
-const MAX_NAME: usize = 512;
-const MAX_LANGUAGE: usize = 20;
-const MAX_WORD: usize = 64;
+/// Meta's longest template name is 512 characters; anything longer is not Meta's.
+pub(super) const MAX_NAME: usize = 512;
+pub(super) const MAX_LANGUAGE: usize = 20;
+pub(super) const MAX_WORD: usize = 64;
 /// Meta's body limit is 1,024 characters; a longer one is not a template we can send.
 const MAX_BODY: usize = 4096;
 const MAX_BUTTON: usize = 60;
-const MAX_REASON: usize = 300;
+pub(super) const MAX_REASON: usize = 300;
 
-fn word(v: &Value, key: &str, max: usize) -> Option<String> {
+/// `v[key]` trimmed, when it is a non-empty one-line string of at most `max` characters.
+pub(super) fn word(v: &Value, key: &str, max: usize) -> Option<String> {
     let s = v.get(key)?.as_str()?.trim();
     (!s.is_empty() && s.chars().count() <= max && !s.chars().any(char::is_control))
         .then(|| s.to_owned())
 }
 
-fn id(v: &Value) -> Option<String> {
-    let s = match v.get("id")? {
+/// Meta's id for a template in `v[key]`: a JSON number or a string of digits.
+pub(super) fn id(v: &Value, key: &str) -> Option<String> {
+    let s = match v.get(key)? {
         Value::String(s) => s.clone(),
         Value::Number(n) => n.as_u64()?.to_string(),
         _ => return None,
     };
-    (!s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_digit())).then_some(s)
+    is_id(&s).then_some(s)
 }
 
 fn of_type<'a>(components: &'a [Value], kind: &str) -> Option<&'a Value> {
@@ -123,6 +127,7 @@ pub(crate) fn entry(v: &Value, now_ms: i64) -> Option<Stored> {
         return None;
     }
     let params = placeholders(&body);
+    let unsupported = unsupported(components);
     let named = match v.get("parameter_format").and_then(Value::as_str) {
         Some(f) => f.eq_ignore_ascii_case("NAMED"),
         // Older answers leave it out: names that are not numbers can only be NAMED.
@@ -130,10 +135,12 @@ pub(crate) fn entry(v: &Value, now_ms: i64) -> Option<Stored> {
             .iter()
             .any(|p| !p.bytes().all(|b| b.is_ascii_digit())),
     };
+    let buttons = quick_replies(components)?;
+    let (suggested_params, suggested_buttons) = super::types::suggestions(&params, &buttons);
     Some(Stored {
-        meta_id: id(v),
+        meta_id: id(v, "id"),
         named,
-        unsupported: unsupported(components),
+        unsupported,
         template: WaTemplate {
             name,
             language,
@@ -142,10 +149,12 @@ pub(crate) fn entry(v: &Value, now_ms: i64) -> Option<Stored> {
             meta_status,
             body,
             params,
-            buttons: quick_replies(components)?,
+            buttons,
+            suggested_params,
+            suggested_buttons,
             reason: word(v, "rejected_reason", MAX_REASON)
                 .filter(|r| !r.eq_ignore_ascii_case("NONE")),
-            unsupported: unsupported(components).map(super::store::unsupported_sentence),
+            unsupported: unsupported.map(super::store::unsupported_sentence),
             updated_at: now_ms,
         },
     })

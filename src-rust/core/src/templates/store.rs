@@ -75,6 +75,9 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Stored> {
     let format: String = r.get(1)?;
     let status: String = r.get(5)?;
     let unsupported = unsupported_code(r.get(11)?);
+    let params = json_list(&r.get::<_, String>(7)?);
+    let buttons = json_list(&r.get::<_, String>(8)?);
+    let (suggested_params, suggested_buttons) = super::types::suggestions(&params, &buttons);
     Ok(Stored {
         meta_id: r.get(0)?,
         named: format.eq_ignore_ascii_case("NAMED"),
@@ -86,8 +89,10 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Stored> {
             status: TemplateStatus::from_meta(&status),
             meta_status: status,
             body: r.get(6)?,
-            params: json_list(&r.get::<_, String>(7)?),
-            buttons: json_list(&r.get::<_, String>(8)?),
+            params,
+            buttons,
+            suggested_params,
+            suggested_buttons,
             reason: r.get(9)?,
             unsupported: unsupported.map(unsupported_sentence),
             updated_at: r.get(10)?,
@@ -221,17 +226,19 @@ pub(crate) struct StatusUpdate {
 /// library does not know yet (created in WhatsApp Manager since the last sync) is added with
 /// what the webhook tells, so the screen shows it before the next sync. Returns whether a row
 /// changed.
-pub(crate) fn apply_status(conn: &Connection, u: &StatusUpdate, now_ms: i64) -> Result<bool> {
+pub(crate) fn apply_status(
+    conn: &Connection,
+    u: &StatusUpdate,
+    now_ms: i64,
+) -> std::result::Result<bool, StoreError> {
     let by_id = match &u.meta_id {
         Some(id) => conn
             .prepare_cached(
                 "UPDATE wa_templates SET status = ?2, reason = ?3, updated_at = ?4,
                      category = coalesce(?5, category)
                  WHERE meta_id = ?1",
-            )
-            .map_err(StoreError::from)?
-            .execute(params![id, u.event, u.reason, now_ms, u.category])
-            .map_err(StoreError::from)?,
+            )?
+            .execute(params![id, u.event, u.reason, now_ms, u.category])?,
         None => 0,
     };
     if by_id > 0 {
@@ -247,12 +254,10 @@ pub(crate) fn apply_status(conn: &Connection, u: &StatusUpdate, now_ms: i64) -> 
              meta_id = coalesce(excluded.meta_id, meta_id), status = excluded.status,
              reason = excluded.reason, updated_at = excluded.updated_at,
              category = CASE WHEN ?4 IS NULL THEN category ELSE excluded.category END",
-    )
-    .map_err(StoreError::from)?
+    )?
     .execute(params![
         u.meta_id, name, language, u.category, u.event, now_ms, u.reason
-    ])
-    .map_err(StoreError::from)?;
+    ])?;
     Ok(true)
 }
 

@@ -2,13 +2,15 @@
 //! every page) and submitting a ready-made text (`POST` to the same path). The session is
 //! checked before Meta is asked; the token is only ever sent to `graph.base_url`'s host.
 //! Nothing here logs a template's text, the token or Meta's error text.
+use std::collections::HashSet;
+
 use reqwest::Url;
 use serde_json::{json, Value};
 
 use super::ready_made::{self, Lang};
 use super::store::{self, Stored};
+use super::types::{suggestions, TemplateStatus, WaTemplate};
 use super::types::{ParamBinding, ParamSource, TemplateEvent, TemplateLibrary, TemplateMapping};
-use super::types::{TemplateStatus, WaTemplate};
 use super::{library, parse};
 use crate::audit::{self, Action};
 use crate::auth::Permission;
@@ -100,7 +102,9 @@ async fn fetch_all(
     let base = base_url(graph, account_id)?;
     let mut url = Url::parse_with_params(base.as_str(), [("fields", FIELDS), ("limit", PAGE)])
         .map_err(|_| Error::Graph(SetupProblem::internal()))?;
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
+    // (name, language) of each entry kept: Meta's key for a template, listed once.
+    let mut keys = HashSet::new();
     let (mut list, mut skipped): (Vec<Stored>, usize) = (Vec::new(), 0);
     for _ in 0..MAX_PAGES {
         seen.insert(url.to_string());
@@ -112,15 +116,11 @@ async fn fetch_all(
         };
         for v in data {
             match parse::entry(v, now_ms) {
-                Some(s)
-                    if !list.iter().any(|o: &Stored| {
-                        o.template.name == s.template.name
-                            && o.template.language == s.template.language
-                    }) =>
-                {
-                    list.push(s)
+                Some(s) => {
+                    if keys.insert((s.template.name.clone(), s.template.language.clone())) {
+                        list.push(s);
+                    }
                 }
-                Some(_) => {}
                 None => skipped += 1,
             }
         }
@@ -238,15 +238,7 @@ pub(super) async fn submit(
         explain_create,
     )
     .await?;
-    let meta_id = answer
-        .get("id")
-        .and_then(|v| {
-            v.as_str()
-                .map(str::to_owned)
-                .or_else(|| v.as_u64().map(|n| n.to_string()))
-        })
-        .filter(|id| !id.is_empty() && id.len() <= 32 && id.bytes().all(|b| b.is_ascii_digit()));
-    let Some(meta_id) = meta_id else {
+    let Some(meta_id) = parse::id(&answer, "id") else {
         tracing::warn!("Graph API accepted a template without an id");
         return Err(SetupProblem::unexpected_answer().into());
     };
@@ -266,6 +258,7 @@ pub(super) async fn submit(
     let meta_status = word("status", "PENDING");
     let params = super::compose::placeholders(t.body);
     let buttons: Vec<String> = t.buttons.iter().map(|b| (*b).to_owned()).collect();
+    let (suggested_params, suggested_buttons) = suggestions(&params, &buttons);
     let stored = Stored {
         meta_id: Some(meta_id),
         named: true,
@@ -277,6 +270,8 @@ pub(super) async fn submit(
             status: TemplateStatus::from_meta(&meta_status),
             meta_status,
             body: t.body.into(),
+            suggested_params,
+            suggested_buttons,
             params: params.clone(),
             buttons: buttons.clone(),
             reason: None,

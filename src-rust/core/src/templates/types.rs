@@ -85,6 +85,10 @@ pub struct WaTemplate {
     pub params: Vec<String>,
     /// Quick-reply button texts, in order.
     pub buttons: Vec<String>,
+    /// First guesses for the mapping screen, one per parameter (`None`: no idea) and one per
+    /// button, so the screen and core's own defaults guess the same way.
+    pub suggested_params: Vec<Option<ParamSource>>,
+    pub suggested_buttons: Vec<ButtonAction>,
     /// Why Meta rejected or paused it, when it said.
     pub reason: Option<String>,
     /// Set when the template has a part Intake Desk cannot fill (a header with a variable or a
@@ -165,6 +169,69 @@ impl ParamSource {
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|p| p.as_str() == s)
     }
+
+    /// A first guess from a template's parameter name (English or Spanish words), or from a
+    /// positional number in the usual order of a greeting, then when and with whom. Most
+    /// specific first: "clinic_name" and "doctor_name" are not the patient's name.
+    pub fn guess(name: &str) -> Option<Self> {
+        const HINTS: [(&[&str], ParamSource); 7] = [
+            (
+                &["clinic", "clínica", "clinica", "practice"],
+                ParamSource::ClinicName,
+            ),
+            (
+                &["doctor", "clinician", "médico", "medico", "professional"],
+                ParamSource::Clinician,
+            ),
+            (&["link", "url", "video", "enlace"], ParamSource::Link),
+            (
+                &[
+                    "location", "place", "room", "address", "lugar", "sala", "direcci",
+                ],
+                ParamSource::Location,
+            ),
+            (&["date", "day", "fecha", "día", "dia"], ParamSource::Date),
+            (&["time", "hour", "hora"], ParamSource::Time),
+            (
+                &["first", "name", "patient", "nombre"],
+                ParamSource::FirstName,
+            ),
+        ];
+        const POSITIONAL: [ParamSource; 6] = [
+            ParamSource::FirstName,
+            ParamSource::ClinicName,
+            ParamSource::Date,
+            ParamSource::Time,
+            ParamSource::Clinician,
+            ParamSource::Location,
+        ];
+        let n = name.trim().to_lowercase();
+        let dr = n == "dr" || n.starts_with("dr_") || n.starts_with("dr ");
+        if dr {
+            return Some(ParamSource::Clinician);
+        }
+        if let Some((_, source)) = HINTS
+            .iter()
+            .find(|(words, _)| words.iter().any(|w| n.contains(w)))
+        {
+            return Some(*source);
+        }
+        n.parse::<usize>()
+            .ok()
+            .filter(|i| *i >= 1 && n == i.to_string())
+            .and_then(|i| POSITIONAL.get(i - 1).copied())
+    }
+}
+
+/// The screen's first guesses for a template's parameters and buttons.
+pub(crate) fn suggestions(
+    params: &[String],
+    buttons: &[String],
+) -> (Vec<Option<ParamSource>>, Vec<ButtonAction>) {
+    (
+        params.iter().map(|p| ParamSource::guess(p)).collect(),
+        buttons.iter().map(|b| ButtonAction::guess(b)).collect(),
+    )
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -205,10 +272,12 @@ impl ButtonAction {
         let t = text.trim().to_lowercase();
         let has = |words: &[&str]| words.iter().any(|w| t.contains(w));
         if has(&[
-            "reschedule",
+            "reschedul",
             "change",
+            "another",
+            "other time",
             "cambiar",
-            "reprogramar",
+            "reprogram",
             "move",
             "mover",
         ]) {
@@ -274,4 +343,40 @@ pub struct MessagePreview {
     pub via: Option<Via>,
     /// Plain sentences for the admin: a parameter without a source, a template not approved...
     pub problems: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameter_names_tell_the_clinic_and_the_doctor_from_the_patient() {
+        let g = ParamSource::guess;
+        assert_eq!(g("first_name"), Some(ParamSource::FirstName));
+        assert_eq!(g("clinic_name"), Some(ParamSource::ClinicName));
+        assert_eq!(g("doctor_name"), Some(ParamSource::Clinician));
+        assert_eq!(g("dr"), Some(ParamSource::Clinician));
+        assert_eq!(g("appointment_date"), Some(ParamSource::Date));
+        assert_eq!(g("appointment_time"), Some(ParamSource::Time));
+        assert_eq!(g("video_link"), Some(ParamSource::Link));
+        assert_eq!(g("address"), Some(ParamSource::Location));
+        assert_eq!(g("nombre_paciente"), Some(ParamSource::FirstName));
+        assert_eq!(g("1"), Some(ParamSource::FirstName));
+        assert_eq!(g("99"), None);
+        assert_eq!(g("01"), None);
+        assert_eq!(g("zzz"), None);
+    }
+
+    #[test]
+    fn button_words_in_english_and_spanish() {
+        let g = ButtonAction::guess;
+        assert_eq!(g("Confirm"), ButtonAction::Confirm);
+        assert_eq!(g("Confirmar"), ButtonAction::Confirm);
+        assert_eq!(g("Reschedule"), ButtonAction::Reschedule);
+        assert_eq!(g("Reprogramar"), ButtonAction::Reschedule);
+        assert_eq!(g("Another time"), ButtonAction::Reschedule);
+        assert_eq!(g("Cambiar cita"), ButtonAction::Reschedule);
+        assert_eq!(g("Cancelar"), ButtonAction::Cancel);
+        assert_eq!(g("Book again"), ButtonAction::None);
+    }
 }

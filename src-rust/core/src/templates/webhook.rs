@@ -12,50 +12,27 @@
 use rusqlite::Connection;
 use serde_json::Value;
 
+use super::parse::{id, word, MAX_LANGUAGE, MAX_NAME, MAX_REASON, MAX_WORD};
 use super::store::{self, StatusUpdate};
 use crate::store::StoreError;
 
 /// The change's `field` for template status updates.
-pub const FIELD: &str = "message_template_status_update";
-
-/// Meta's longest template name is 512 characters; anything longer is not Meta's.
-const MAX_NAME: usize = 512;
-const MAX_LANGUAGE: usize = 20;
-const MAX_WORD: usize = 64;
-const MAX_REASON: usize = 300;
-
-fn text(v: &Value, key: &str, max: usize) -> Option<String> {
-    let s = v.get(key)?.as_str()?.trim();
-    (!s.is_empty() && s.chars().count() <= max && !s.chars().any(char::is_control))
-        .then(|| s.to_owned())
-}
-
-/// Meta sends the id as a JSON number; a string of digits is accepted too.
-fn meta_id(v: &Value) -> Option<String> {
-    match v.get("message_template_id")? {
-        Value::Number(n) => n.as_u64().map(|n| n.to_string()),
-        Value::String(s)
-            if !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_digit()) =>
-        {
-            Some(s.clone())
-        }
-        _ => None,
-    }
-}
+pub(crate) const FIELD: &str = "message_template_status_update";
 
 /// Reads one change's `value`; `None` when it cannot be tied to a template or has no event.
 pub(crate) fn parse(v: &Value) -> Option<StatusUpdate> {
-    let event = text(v, "event", MAX_WORD)?.to_ascii_uppercase();
+    let event = word(v, "event", MAX_WORD)?.to_ascii_uppercase();
     if !event.bytes().all(|b| b.is_ascii_uppercase() || b == b'_') {
         return None;
     }
     let update = StatusUpdate {
-        meta_id: meta_id(v),
-        name: text(v, "message_template_name", MAX_NAME),
-        language: text(v, "message_template_language", MAX_LANGUAGE),
+        // Meta sends the id as a JSON number; a string of digits is accepted too.
+        meta_id: id(v, "message_template_id"),
+        name: word(v, "message_template_name", MAX_NAME),
+        language: word(v, "message_template_language", MAX_LANGUAGE),
         event,
-        reason: text(v, "reason", MAX_REASON).filter(|r| !r.eq_ignore_ascii_case("NONE")),
-        category: text(v, "message_template_category", MAX_WORD),
+        reason: word(v, "reason", MAX_REASON).filter(|r| !r.eq_ignore_ascii_case("NONE")),
+        category: word(v, "message_template_category", MAX_WORD),
     };
     (update.meta_id.is_some() || (update.name.is_some() && update.language.is_some()))
         .then_some(update)
@@ -68,11 +45,7 @@ pub(crate) fn apply(conn: &Connection, value: &Value, now_ms: i64) -> Result<boo
         tracing::warn!("a template status webhook could not be read; it was stored and ignored");
         return Ok(false);
     };
-    match store::apply_status(conn, &update, now_ms) {
-        Ok(changed) => Ok(changed),
-        Err(crate::Error::Store(e)) => Err(e),
-        Err(_) => Err(StoreError::WriteFailed),
-    }
+    store::apply_status(conn, &update, now_ms)
 }
 
 #[cfg(test)]

@@ -104,6 +104,23 @@ pub fn code(e: intake_core::Error) -> String {
     e.body().code
 }
 
+/// The one number `sql` selects (a count, most often).
+pub fn count(desk: &Desk, sql: &str) -> i64 {
+    desk.db().conn().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+/// The conversation of WhatsApp number `wa_id` (digits only, as the webhook stores it).
+pub fn conversation_id(desk: &Desk, wa_id: &str) -> i64 {
+    desk.db()
+        .conn()
+        .query_row(
+            "SELECT id FROM conversations WHERE wa_id = ?1",
+            [wa_id],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
 /// Clinic settings with everything but the name and lock time at their defaults, for tests
 /// that need a whole value (some roles cannot read the current one).
 pub fn clinic_settings(name: &str, idle_lock_minutes: u32) -> intake_core::desk::ClinicSettings {

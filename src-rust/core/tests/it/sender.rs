@@ -25,6 +25,19 @@ pub struct Fake {
     pub reads: Mutex<Vec<String>>,
 }
 
+impl Fake {
+    /// Messages (not read receipts) posted to the fake for `to`, in order, refused ones too.
+    pub fn sent_to(&self, to: &str) -> Vec<Value> {
+        self.seen
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|b| b["to"] == to && b["status"].is_null())
+            .cloned()
+            .collect()
+    }
+}
+
 async fn messages(
     State(fake): State<Arc<Fake>>,
     Path((version, phone_number_id)): Path<(String, String)>,

@@ -9,6 +9,8 @@ use std::process::{Child, Command, Output, Stdio};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_intake-server");
 pub const SECRET: &str = "server-test-app-secret";
+/// The admin's password `init` sets.
+pub const ADMIN_PW: &str = "correct horse battery";
 /// A load generator is one client on loopback, where Meta's real traffic comes from many
 /// addresses: lift the per-client webhook budget so it measures the server, not the limit.
 pub const LOAD_LIMITS: &str = "[limits]\nwebhook_requests_per_minute = 4000000000\n";
@@ -74,7 +76,7 @@ impl Site {
                 "--display-name",
                 "Ana Admin",
             ],
-            "correct horse battery\n",
+            &format!("{ADMIN_PW}\n"),
         )
     }
 

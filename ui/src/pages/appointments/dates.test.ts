@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { addDays, combine, hhmmOf, isoDayOf, rangeOf, startOfWeek } from "./dates";
-import { guessAction, guessSource } from "../templates/guess";
 import { deliveryOf } from "./words";
 
 describe("appointment dates", () => {
@@ -40,29 +39,7 @@ describe("appointment dates", () => {
   });
 });
 
-describe("template guesses", () => {
-  it("tells the clinic's and the doctor's names from the patient's", () => {
-    expect(guessSource("first_name")).toBe("first_name");
-    expect(guessSource("clinic_name")).toBe("clinic_name");
-    expect(guessSource("doctor_name")).toBe("clinician");
-    expect(guessSource("appointment_date")).toBe("date");
-    expect(guessSource("appointment_time")).toBe("time");
-    expect(guessSource("video_link")).toBe("link");
-    expect(guessSource("address")).toBe("location");
-    expect(guessSource("1")).toBe("first_name");
-    expect(guessSource("99")).toBeNull();
-    expect(guessSource("zzz")).toBeNull();
-  });
-
-  it("reads button words in English and Spanish", () => {
-    expect(guessAction("Confirm")).toBe("confirm");
-    expect(guessAction("Confirmar")).toBe("confirm");
-    expect(guessAction("Reschedule")).toBe("reschedule");
-    expect(guessAction("Reprogramar")).toBe("reschedule");
-    expect(guessAction("Cancelar")).toBe("cancel");
-    expect(guessAction("Book again")).toBe("none");
-  });
-
+describe("appointment words", () => {
   it("maps the outbox's words to ticks and nothing else", () => {
     expect(deliveryOf("waiting")).toBe("queued");
     expect(deliveryOf("read")).toBe("read");

@@ -5,7 +5,7 @@ import * as ipc from "../../ipc";
 // A patient's answer arrives as a conversation change; ticks as delivery changes.
 const EVENTS = ["appointments_changed", "conversation_changed", "delivery_changed"] as const;
 
-/** The appointments of `query`, refetched live; `enabled: false` loads nothing. */
-export function useAppointments(query: AppointmentQuery, enabled = true) {
-  return useLatest(ipc.appointmentsList, query, EVENTS, enabled);
+/** The appointments of `query`, refetched live. */
+export function useAppointments(query: AppointmentQuery) {
+  return useLatest(ipc.appointmentsList, query, EVENTS);
 }

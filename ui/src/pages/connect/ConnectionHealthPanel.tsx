@@ -1,6 +1,7 @@
 import { Badge, Button, Group, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import type { ReactNode } from "react";
 import type { ConnectionHealth } from "../../bindings/ConnectionHealth";
+import type { EdgeHealth } from "../../bindings/EdgeHealth";
 import type { ErrorBody } from "../../bindings/ErrorBody";
 import { LoadFailed } from "../../components/LoadFailed";
 import { PageLoader } from "../../components/PageLoader";
@@ -32,6 +33,12 @@ export function healthLevel(h: ConnectionHealth): HealthLevel {
     return "warning";
   }
   return "ok";
+}
+
+/** When Meta last tried a wrong verify token, if no verification succeeded since; else null. */
+export function refusedSinceVerified(edge: EdgeHealth): number | null {
+  const refused = edge.verificationRefusedAt;
+  return refused !== null && (edge.verifiedAt === null || refused > edge.verifiedAt) ? refused : null;
 }
 
 type FixProps = {
@@ -74,9 +81,8 @@ export function ConnectionHealthView({ state, onRetry, canFix, onOpenConnect }: 
 function HealthDetails({ health, canFix, onOpenConnect }: FixProps & { health: ConnectionHealth }) {
   const now = useNow(30_000); // re-words "3 min ago"; nothing is fetched
   const { edge, send, bot } = health;
-  const refusedLast = edge.verificationRefusedAt !== null && (edge.verifiedAt === null || edge.verificationRefusedAt > edge.verifiedAt);
-  const where = canFix ? "in Connect WhatsApp" : null;
-  const fix = (admin: string, others: string) => (where ? admin : others);
+  const refusedAt = refusedSinceVerified(edge);
+  const fix = (admin: string, others: string) => (canFix ? admin : others);
   const showFixButton = canFix && onOpenConnect && healthLevel(health) !== "ok";
 
   return (
@@ -89,9 +95,9 @@ function HealthDetails({ health, canFix, onOpenConnect }: FixProps & { health: C
           <Text size="sm" data-testid="health-verified" data-verified-at={edge.verifiedAt ?? undefined}>
             {edge.verifiedAt !== null ? `Verified at ${formatShortTime(edge.verifiedAt, now)}` : "Not verified yet"}
           </Text>
-          {refusedLast && edge.verificationRefusedAt !== null && (
+          {refusedAt !== null && (
             <Text size="sm" c="orange.9" data-testid="health-verify-refused">
-              Meta tried with a different verify token at {formatShortTime(edge.verificationRefusedAt, now)}:{" "}
+              Meta tried with a different verify token at {formatShortTime(refusedAt, now)}:{" "}
               {fix("copy it again in Connect WhatsApp.", "ask an admin to copy it again.")}
             </Text>
           )}

@@ -5,14 +5,14 @@ import { PageLoader } from "../../components/PageLoader";
 import { formatDateTime, formatShortTime } from "../../format";
 import { useLoad } from "../../hooks/useLoad";
 import * as ipc from "../../ipc";
+import { refusedSinceVerified } from "./ConnectionHealthPanel";
 
 /** Step 3: what to paste into Meta's webhook settings, and Meta's verification arriving. */
 export function WebhookStep({ health }: { health: ConnectionHealth | null }) {
   const settings = useLoad(ipc.whatsappGet);
   const tunnel = health?.tunnel;
   const edge = health?.edge;
-  const refusedLast =
-    edge?.verificationRefusedAt != null && (edge.verifiedAt === null || edge.verificationRefusedAt > edge.verifiedAt);
+  const refusedAt = edge ? refusedSinceVerified(edge) : null;
 
   return (
     <Stack gap="md">
@@ -44,9 +44,9 @@ export function WebhookStep({ health }: { health: ConnectionHealth | null }) {
         Paste these into Meta's dashboard → WhatsApp → Configuration → Webhook, press <b>Verify and save</b>, and subscribe
         to the <b>messages</b> field.
       </Text>
-      {refusedLast && edge?.verificationRefusedAt != null && (
+      {refusedAt !== null && (
         <Alert color="orange" variant="light" data-testid="setup-verify-refused">
-          Meta tried with a different verify token at {formatShortTime(edge.verificationRefusedAt)}: copy it again.
+          Meta tried with a different verify token at {formatShortTime(refusedAt)}: copy it again.
         </Alert>
       )}
       {edge?.verifiedAt != null ? (

@@ -8,6 +8,7 @@ import type { ExportProgress } from "../../bindings/ExportProgress";
 import type { ExportStarted } from "../../bindings/ExportStarted";
 import type { ExportSummary } from "../../bindings/ExportSummary";
 import type { QueueQuery } from "../../bindings/QueueQuery";
+import { useLoad } from "../../hooks/useLoad";
 import * as ipc from "../../ipc";
 
 /** Tauri events of a running export (payloads `ExportProgress` and `ExportFinished`). */
@@ -30,20 +31,8 @@ export type RunningExport = Extract<ExportState, { phase: "running" }>;
 
 /** What this person may export; null while loading, or if it could not be asked (no button then). */
 export function useExportOptions(): ExportOptions | null {
-  const [options, setOptions] = useState<ExportOptions | null>(null);
-  useEffect(() => {
-    let live = true;
-    ipc
-      .exportOptions()
-      .then((o) => {
-        if (live) setOptions(o);
-      })
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, []);
-  return options;
+  const { state } = useLoad(ipc.exportOptions);
+  return state.status === "ready" ? state.data : null;
 }
 
 type Early = { progress: Map<number, ExportProgress>; finished: Map<number, ExportFinished> };

@@ -16,7 +16,6 @@ import {
   PARAM_SOURCE_ORDER,
   TEMPLATE_STATUS_LABELS,
 } from "../appointments/words";
-import { guessAction, guessSource } from "./guess";
 
 type Props = {
   event: TemplateEvent;
@@ -27,19 +26,23 @@ type Props = {
 
 const keyOf = (name: string, language: string) => `${name}|${language}`;
 
+/** The saved mapping when it is for `template`: its choices come first, core's guesses fill the rest. */
+function savedFor(template: WaTemplate | undefined, mapping: TemplateMapping | undefined): TemplateMapping | undefined {
+  return template && mapping && mapping.templateName === template.name && mapping.language === template.language ? mapping : undefined;
+}
+
 function bindingsFor(template: WaTemplate | undefined, mapping: TemplateMapping | undefined): Record<string, ParamSource | ""> {
-  const same = template && mapping && mapping.templateName === template.name && mapping.language === template.language;
+  const saved = savedFor(template, mapping);
   const out: Record<string, ParamSource | ""> = {};
-  for (const param of template?.params ?? []) {
-    const saved = same ? mapping.params.find((b) => b.name === param)?.source : undefined;
-    out[param] = saved ?? guessSource(param) ?? "";
-  }
+  (template?.params ?? []).forEach((param, i) => {
+    out[param] = saved?.params.find((b) => b.name === param)?.source ?? template?.suggestedParams[i] ?? "";
+  });
   return out;
 }
 
 function actionsFor(template: WaTemplate | undefined, mapping: TemplateMapping | undefined): ButtonAction[] {
-  const same = template && mapping && mapping.templateName === template.name && mapping.language === template.language;
-  return (template?.buttons ?? []).map((text, i) => (same ? mapping.buttons[i] : undefined) ?? guessAction(text));
+  const saved = savedFor(template, mapping);
+  return (template?.buttons ?? []).map((_, i) => saved?.buttons[i] ?? template?.suggestedButtons[i] ?? "none");
 }
 
 /** Which template one event uses, what fills each of its parameters, what its buttons do. */

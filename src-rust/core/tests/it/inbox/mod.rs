@@ -107,35 +107,16 @@ impl Clinic {
     }
 
     fn conversation_id(&self, wa_id: &str) -> i64 {
-        self.desk
-            .db()
-            .conn()
-            .query_row(
-                "SELECT id FROM conversations WHERE wa_id = ?1",
-                [wa_id],
-                |r| r.get(0),
-            )
-            .unwrap()
+        crate::common::conversation_id(&self.desk, wa_id)
     }
 
     fn count(&self, sql: &str) -> i64 {
-        self.desk
-            .db()
-            .conn()
-            .query_row(sql, [], |r| r.get(0))
-            .unwrap()
+        crate::common::count(&self.desk, sql)
     }
 
     /// Messages (not read receipts) the fake Graph accepted for `to`.
     fn sent_to(&self, to: &str) -> Vec<Value> {
-        self.fake
-            .seen
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|b| b["to"] == to && b["status"].is_null())
-            .cloned()
-            .collect()
+        self.fake.sent_to(to)
     }
 
     fn wamid_of_outbox(&self, key: &str) -> String {

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::{TimeZone, Utc};
-use intake_core::appointments::{Appointment, AppointmentPatient, NewAppointment};
+use intake_core::appointments::{Appointment, AppointmentPatient, NewAppointment, Reschedule};
 use intake_core::auth::Role;
 use intake_core::bot::Bot;
 use intake_core::engine::Settings;
@@ -29,9 +29,7 @@ use crate::sender::{fake_graph, Fake};
 use crate::wa::{webhook_from, PHONE_NUMBER_ID};
 use crate::webhook::{start, Server};
 
-pub const MIN: i64 = 60_000;
-pub const HOUR: i64 = 60 * MIN;
-pub const DAY: i64 = 24 * HOUR;
+pub(crate) use crate::appointments::{DAY, HOUR, MIN};
 
 /// Lucía, who is booked by number ("+34 600 111 222").
 pub const PATIENT: &str = "34600111222";
@@ -134,12 +132,31 @@ impl Rig {
                 phone: format!("+{phone}"),
                 name: "Lucía Fernández".into(),
             },
-            clinician_id: self.doctor,
-            starts_at,
-            duration_min: 30,
-            location: "Room 2".into(),
-            telehealth_url: String::new(),
-            notes: "Bring the x-rays".into(),
+            ..crate::appointments::by_number(self.doctor, starts_at)
+        }
+    }
+
+    /// Moves appointment `id` to `starts_at` (same length, same doctor), as the front desk.
+    pub fn move_to(&self, id: i64, starts_at: i64) -> Appointment {
+        self.desk
+            .reschedule_appointment(
+                &self.fd(),
+                id,
+                &Reschedule {
+                    starts_at,
+                    duration_min: 30,
+                    clinician_id: self.doctor,
+                },
+            )
+            .unwrap()
+    }
+
+    /// Passes at `from`, `from + step`, ... up to and including `until`.
+    pub async fn pass_every(&self, step: i64, from: i64, until: i64) {
+        let mut t = from;
+        while t <= until {
+            self.at(t).await;
+            t += step;
         }
     }
 
@@ -200,14 +217,7 @@ impl Rig {
 
     /// Messages (not read receipts) the fake Graph API accepted for `to`, in order.
     pub fn sent_to(&self, to: &str) -> Vec<Value> {
-        self.fake
-            .seen
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|b| b["to"] == to && b["status"].is_null())
-            .cloned()
-            .collect()
+        self.fake.sent_to(to)
     }
 
     pub fn messages(&self, id: i64) -> Vec<AppointmentMessage> {
@@ -230,23 +240,11 @@ impl Rig {
     }
 
     pub fn count(&self, sql: &str) -> i64 {
-        self.desk
-            .db()
-            .conn()
-            .query_row(sql, [], |r| r.get(0))
-            .unwrap()
+        crate::common::count(&self.desk, sql)
     }
 
     pub fn conversation_id(&self, wa_id: &str) -> i64 {
-        self.desk
-            .db()
-            .conn()
-            .query_row(
-                "SELECT id FROM conversations WHERE wa_id = ?1",
-                [wa_id],
-                |r| r.get(0),
-            )
-            .unwrap()
+        crate::common::conversation_id(&self.desk, wa_id)
     }
 
     /// Every appointment message gets an approved, mapped template (NAMED parameters, the

@@ -97,11 +97,7 @@ async fn after_a_night_offline_the_right_reminders_go() {
     );
 
     // From here on the computer stays on: the rest go at their times.
-    let mut t = back;
-    while t <= back + 4 * HOUR {
-        r.at(t).await;
-        t += 5 * MIN;
-    }
+    r.pass_every(5 * MIN, back, back + 4 * HOUR).await;
     assert_eq!(
         sent_names(&r, PATIENT),
         [

@@ -1,6 +1,6 @@
 //! The schedule over a day: each reminder goes once at its time, nothing after a cancellation,
 //! a move plans afresh, and the 24-hour window decides between free text and the template.
-use intake_core::appointments::{Cancel, Reschedule};
+use intake_core::appointments::Cancel;
 use intake_core::reminders::MessageState::{Planned, Queued, Skipped};
 use intake_core::templates::TemplateEvent::{
     AppointmentCancelled, AppointmentConfirmation, AppointmentRescheduled, Reminder15m, Reminder1h,
@@ -163,11 +163,8 @@ async fn no_reminders_after_cancellation() {
     );
     assert!(answer_ids(&sent[1]).is_empty(), "nothing left to answer");
 
-    let mut t = r.t0 + 2 * HOUR;
-    while t <= start + 2 * HOUR {
-        r.at(t).await;
-        t += 30 * MIN;
-    }
+    r.pass_every(30 * MIN, r.t0 + 2 * HOUR, start + 2 * HOUR)
+        .await;
     assert_eq!(
         r.sent_to(PATIENT).len(),
         2,
@@ -251,21 +248,8 @@ async fn reschedule_moves_the_reminders() {
     let a = r.book(first);
     r.pass().await;
 
-    let move_to = |starts_at: i64| {
-        r.desk
-            .reschedule_appointment(
-                &r.fd(),
-                a.id,
-                &Reschedule {
-                    starts_at,
-                    duration_min: 30,
-                    clinician_id: r.doctor,
-                },
-            )
-            .unwrap()
-    };
     r.set_clock(r.t0 + HOUR);
-    move_to(second);
+    r.move_to(a.id, second);
     r.pass().await;
     let sent = r.sent_to(PATIENT);
     assert_eq!(
@@ -298,14 +282,10 @@ async fn reschedule_moves_the_reminders() {
     // Moved again, to Thursday 11:00: the second time's reminders are skipped, the new time's
     // go once each.
     let third = first + DAY + 2 * HOUR; // Thursday 11:00, a day after the first time
-    move_to(third);
+    r.move_to(a.id, third);
     r.pass().await;
     assert_eq!(r.sent_to(PATIENT).len(), 3, "a notice for the new time");
-    let mut t = r.now();
-    while t <= third + HOUR {
-        r.at(t).await;
-        t += 15 * MIN;
-    }
+    r.pass_every(15 * MIN, r.now(), third + HOUR).await;
     let names: Vec<String> = r.sent_to(PATIENT).iter().filter_map(template_of).collect();
     assert_eq!(
         names,
@@ -341,21 +321,8 @@ async fn moving_back_to_an_earlier_time_plans_its_unsent_reminders_again() {
     r.approve_templates();
     let first = r.t0 + 2 * DAY;
     let a = r.book(first);
-    let move_to = |starts_at: i64| {
-        r.desk
-            .reschedule_appointment(
-                &r.fd(),
-                a.id,
-                &Reschedule {
-                    starts_at,
-                    duration_min: 30,
-                    clinician_id: r.doctor,
-                },
-            )
-            .unwrap();
-    };
-    move_to(first + DAY);
-    move_to(first);
+    r.move_to(a.id, first + DAY);
+    r.move_to(a.id, first);
     let planned: Vec<_> = r
         .messages(a.id)
         .into_iter()
@@ -366,11 +333,7 @@ async fn moving_back_to_an_earlier_time_plans_its_unsent_reminders_again() {
         planned,
         vec![(Reminder24h, first - DAY), (Reminder1h, first - HOUR)]
     );
-    let mut t = r.now();
-    while t <= first {
-        r.at(t).await;
-        t += 30 * MIN;
-    }
+    r.pass_every(30 * MIN, r.now(), first).await;
     let reminders = r
         .sent_to(PATIENT)
         .iter()
